@@ -1,0 +1,381 @@
+// The options registry: every tunable of the pipeline is declared here once, with its
+// type, default, environment variable and help text. Code reads options through
+// `loadOptions()` (or an `Options` value handed in); no call site repeats a default.
+// CLI flags override what the environment gives; `topology.yaml` gives per-consumer
+// defaults (batch sizes, concurrency) that sit between the two.
+
+export type OptionType = "string" | "integer" | "number" | "boolean" | "list" | "url" | "optional-string";
+
+interface OptionSpec<T> {
+  readonly type: OptionType;
+  readonly env: string;
+  readonly default: T;
+  readonly help: string;
+  readonly unit?: string;
+}
+
+function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+export const OPTION_SPECS = {
+  // --- brokers and registries -------------------------------------------------------
+  kafkaBrokers: option<readonly string[]>({
+    type: "list",
+    env: "INGEST_KAFKA_BROKERS",
+    default: ["127.0.0.1:9092"],
+    help: "Kafka bootstrap servers, comma separated.",
+  }),
+  kafkaClientId: option<string>({
+    type: "string",
+    env: "INGEST_KAFKA_CLIENT_ID",
+    default: "ingest-pipeline",
+    help: "Kafka client id prefix.",
+  }),
+  kafkaCompression: option<string>({
+    type: "string",
+    env: "INGEST_KAFKA_COMPRESSION",
+    default: "lz4",
+    help: "Compression codec for produced batches: none, gzip, snappy, lz4, zstd.",
+  }),
+  schemaRegistryUrl: option<string | undefined>({
+    type: "optional-string",
+    env: "SCHEMA_REGISTRY_URL",
+    default: undefined,
+    help: "Confluent-compatible schema registry; unset = the embedded registry with ids from schemas/manifest.json.",
+  }),
+  topologyFile: option<string>({
+    type: "string",
+    env: "INGEST_TOPOLOGY",
+    default: "topology.yaml",
+    help: "Path of the topology file (topics and consumer groups).",
+  }),
+
+  // --- storage and state -------------------------------------------------------------
+  clickhouseUrl: option<string>({
+    type: "url",
+    env: "INGEST_CLICKHOUSE_URL",
+    default: "http://127.0.0.1:8123",
+    help: "ClickHouse HTTP endpoint.",
+  }),
+  clickhouseDatabase: option<string>({
+    type: "string",
+    env: "INGEST_CLICKHOUSE_DATABASE",
+    default: "ingest",
+    help: "ClickHouse database holding the errors and groups tables.",
+  }),
+  clickhouseUser: option<string>({
+    type: "string",
+    env: "INGEST_CLICKHOUSE_USER",
+    default: "default",
+    help: "ClickHouse user.",
+  }),
+  clickhousePassword: option<string>({
+    type: "string",
+    env: "INGEST_CLICKHOUSE_PASSWORD",
+    default: "",
+    help: "ClickHouse password.",
+  }),
+  redisUrl: option<string>({
+    type: "url",
+    env: "INGEST_REDIS_URL",
+    default: "redis://127.0.0.1:6379/0",
+    help: "Redis for dedupe keys, attachment chunks and grouping state.",
+  }),
+  sqlitePath: option<string>({
+    type: "string",
+    env: "INGEST_SQLITE_PATH",
+    default: ".cache/dev/ingest.sqlite",
+    help: "SQLite file used by the embedded storage sink (ingest dev).",
+  }),
+  attachmentStoreDir: option<string>({
+    type: "string",
+    env: "INGEST_ATTACHMENT_DIR",
+    default: ".cache/attachments",
+    help: "Folder where joined attachment bytes are written.",
+  }),
+  projectsFile: option<string>({
+    type: "string",
+    env: "INGEST_PROJECTS",
+    default: "projects.yaml",
+    help: "Project keys and per-project grouping settings (dev and tests).",
+  }),
+
+  // --- consumer defaults (topology.yaml and flags override) -------------------------
+  maxBatchSize: option<number>({
+    type: "integer",
+    env: "INGEST_MAX_BATCH_SIZE",
+    default: 1000,
+    help: "Messages per batch for batching steps.",
+  }),
+  maxBatchTimeMs: option<number>({
+    type: "integer",
+    env: "INGEST_MAX_BATCH_TIME_MS",
+    default: 1000,
+    help: "Longest a batch stays open.",
+    unit: "ms",
+  }),
+  concurrency: option<number>({
+    type: "integer",
+    env: "INGEST_CONCURRENCY",
+    default: 1,
+    help: "Worker threads for CPU steps (1 = run in the main thread).",
+  }),
+  maxPollIntervalMs: option<number>({
+    type: "integer",
+    env: "INGEST_MAX_POLL_INTERVAL_MS",
+    default: 30000,
+    help: "Longest gap between polls before the member is considered dead and the loop stuck.",
+    unit: "ms",
+  }),
+  joinTimeoutMs: option<number>({
+    type: "integer",
+    env: "INGEST_JOIN_TIMEOUT_MS",
+    default: 10000,
+    help: "How long revocation and shutdown wait for the chain to drain.",
+    unit: "ms",
+  }),
+  commitIntervalMs: option<number>({
+    type: "integer",
+    env: "INGEST_COMMIT_INTERVAL_MS",
+    default: 1000,
+    help: "Commit offsets at most this often (forced on join).",
+    unit: "ms",
+  }),
+  backpressurePauseAfterMs: option<number>({
+    type: "integer",
+    env: "INGEST_BACKPRESSURE_PAUSE_AFTER_MS",
+    default: 1000,
+    help: "Pause partitions after this long under continuous backpressure.",
+    unit: "ms",
+  }),
+  autoOffsetReset: option<string>({
+    type: "string",
+    env: "INGEST_AUTO_OFFSET_RESET",
+    default: "earliest",
+    help: "Where a group without committed offsets starts: earliest, latest or error.",
+  }),
+  dlqMaxInvalidRatio: option<number>({
+    type: "number",
+    env: "INGEST_DLQ_MAX_INVALID_RATIO",
+    default: 0.5,
+    help: "Stop the consumer when more than this share of a partition's recent messages is invalid.",
+  }),
+  dlqMaxConsecutiveCount: option<number>({
+    type: "integer",
+    env: "INGEST_DLQ_MAX_CONSECUTIVE",
+    default: 100000,
+    help: "Stop the consumer after this many invalid messages in a row on one partition.",
+  }),
+  healthcheckFile: option<string | undefined>({
+    type: "optional-string",
+    env: "INGEST_HEALTHCHECK_FILE",
+    default: undefined,
+    help: "File touched at most once a second while the processing loop is healthy.",
+  }),
+  metricsPort: option<number>({
+    type: "integer",
+    env: "INGEST_METRICS_PORT",
+    default: 0,
+    help: "Port for /metrics and /health (0 = disabled).",
+  }),
+  logLevel: option<string>({
+    type: "string",
+    env: "INGEST_LOG_LEVEL",
+    default: "info",
+    help: "pino log level: trace, debug, info, warn, error, fatal, silent.",
+  }),
+
+  // --- relay-intake -------------------------------------------------------------------
+  dedupeWindowSeconds: option<number>({
+    type: "integer",
+    env: "INGEST_DEDUPE_WINDOW_SECONDS",
+    default: 86400,
+    help: "How long an (project, event id) pair is remembered for deduplication.",
+    unit: "s",
+  }),
+  maxPayloadBytes: option<number>({
+    type: "integer",
+    env: "INGEST_MAX_PAYLOAD_BYTES",
+    default: 1_048_576,
+    help: "Largest event payload accepted; larger ones are dead-lettered.",
+    unit: "bytes",
+  }),
+  maxJsonDepth: option<number>({
+    type: "integer",
+    env: "INGEST_MAX_JSON_DEPTH",
+    default: 128,
+    help: "Deepest nesting accepted in an event payload.",
+  }),
+  attachmentChunkTtlSeconds: option<number>({
+    type: "integer",
+    env: "INGEST_ATTACHMENT_CHUNK_TTL_SECONDS",
+    default: 3600,
+    help: "Lifetime of attachment chunks waiting for their attachment or event message.",
+    unit: "s",
+  }),
+
+  // --- normalize -----------------------------------------------------------------------
+  maxSecsInPast: option<number>({
+    type: "integer",
+    env: "INGEST_MAX_SECS_IN_PAST",
+    default: 2_592_000,
+    help: "Events older than this (by timestamp) get their timestamp replaced by received time.",
+    unit: "s",
+  }),
+  maxSecsInFuture: option<number>({
+    type: "integer",
+    env: "INGEST_MAX_SECS_IN_FUTURE",
+    default: 60,
+    help: "Events further in the future than this get their timestamp replaced by received time.",
+    unit: "s",
+  }),
+  enableTrimming: option<boolean>({
+    type: "boolean",
+    env: "INGEST_ENABLE_TRIMMING",
+    default: true,
+    help: "Trim events to Relay's size limits, recording _meta remarks.",
+  }),
+
+  // --- storage -------------------------------------------------------------------------
+  storageMaxBatchRows: option<number>({
+    type: "integer",
+    env: "INGEST_STORAGE_MAX_BATCH_ROWS",
+    default: 10000,
+    help: "Rows per ClickHouse insert.",
+  }),
+  storageMaxBatchBytes: option<number>({
+    type: "integer",
+    env: "INGEST_STORAGE_MAX_BATCH_BYTES",
+    default: 16 * 1024 * 1024,
+    help: "Bytes per ClickHouse insert.",
+    unit: "bytes",
+  }),
+  storageRetryInitialMs: option<number>({
+    type: "integer",
+    env: "INGEST_STORAGE_RETRY_INITIAL_MS",
+    default: 100,
+    help: "First backoff after a failed insert.",
+    unit: "ms",
+  }),
+  storageRetryMaxMs: option<number>({
+    type: "integer",
+    env: "INGEST_STORAGE_RETRY_MAX_MS",
+    default: 10000,
+    help: "Backoff cap for failed inserts.",
+    unit: "ms",
+  }),
+  defaultRetentionDays: option<number>({
+    type: "integer",
+    env: "INGEST_DEFAULT_RETENTION_DAYS",
+    default: 90,
+    help: "Retention for events whose message carries none.",
+    unit: "days",
+  }),
+
+  // --- dev ------------------------------------------------------------------------------
+  devHost: option<string>({
+    type: "string",
+    env: "INGEST_DEV_HOST",
+    default: "127.0.0.1",
+    help: "Address the dev server listens on.",
+  }),
+  devPort: option<number>({
+    type: "integer",
+    env: "INGEST_DEV_PORT",
+    default: 8000,
+    help: "Port of the dev server (envelope endpoint, issues API, metrics).",
+  }),
+} as const;
+
+type Specs = typeof OPTION_SPECS;
+export type OptionName = keyof Specs;
+export type Options = { readonly [K in OptionName]: Specs[K]["default"] };
+
+export class OptionError extends Error {
+  constructor(
+    readonly option: OptionName,
+    readonly env: string,
+    message: string,
+  ) {
+    super(`${env}: ${message}`);
+    this.name = "OptionError";
+  }
+}
+
+function parseValue(name: OptionName, spec: OptionSpec<unknown>, raw: string): unknown {
+  switch (spec.type) {
+    case "string":
+    case "optional-string":
+      return raw;
+    case "url":
+      try {
+        new URL(raw);
+      } catch {
+        throw new OptionError(name, spec.env, `expected a URL, got ${JSON.stringify(raw)}`);
+      }
+      return raw;
+    case "integer": {
+      const value = Number(raw);
+      if (!Number.isSafeInteger(value)) {
+        throw new OptionError(name, spec.env, `expected an integer, got ${JSON.stringify(raw)}`);
+      }
+      return value;
+    }
+    case "number": {
+      const value = Number(raw);
+      if (!Number.isFinite(value)) {
+        throw new OptionError(name, spec.env, `expected a number, got ${JSON.stringify(raw)}`);
+      }
+      return value;
+    }
+    case "boolean": {
+      const lowered = raw.trim().toLowerCase();
+      if (["1", "true", "yes", "on"].includes(lowered)) return true;
+      if (["0", "false", "no", "off"].includes(lowered)) return false;
+      throw new OptionError(name, spec.env, `expected a boolean, got ${JSON.stringify(raw)}`);
+    }
+    case "list":
+      return raw
+        .split(",")
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0);
+  }
+}
+
+/**
+ * Resolves every option from its environment variable or its default, then applies
+ * `overrides` (CLI flags, topology values). Unknown or malformed values throw
+ * `OptionError` naming the variable.
+ */
+export function loadOptions(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  overrides: Partial<Options> = {},
+): Options {
+  const resolved: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(OPTION_SPECS) as [OptionName, OptionSpec<unknown>][]) {
+    const raw = env[spec.env];
+    resolved[name] = raw === undefined || raw === "" ? spec.default : parseValue(name, spec, raw);
+  }
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value !== undefined) resolved[name] = value;
+  }
+  return Object.freeze(resolved) as Options;
+}
+
+/** Rows for the README's options table and `ingest options`. */
+export function describeOptions(): ReadonlyArray<{
+  name: OptionName;
+  env: string;
+  type: OptionType;
+  default: string;
+  help: string;
+}> {
+  return (Object.entries(OPTION_SPECS) as [OptionName, OptionSpec<unknown>][]).map(([name, spec]) => ({
+    name,
+    env: spec.env,
+    type: spec.type,
+    default: spec.default === undefined ? "" : JSON.stringify(spec.default),
+    help: spec.unit ? `${spec.help} (${spec.unit})` : spec.help,
+  }));
+}

@@ -1,0 +1,166 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+// The closed catalogue of metrics: every name is declared here once, with its help text
+// and unit in the name (`ingest_<thing>_<unit>`). Call sites take a `Metrics` value and
+// use its fields; nothing else creates a metric. Labels are low-cardinality only:
+// consumer, topic, partition, step, reason.
+
+const SECONDS_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const SIZE_BUCKETS = [1, 10, 50, 100, 500, 1000, 2500, 5000, 10000, 50000];
+
+export function createMetrics(registry: Registry = new Registry()) {
+  const r = [registry];
+  return {
+    registry,
+    messagesConsumed: new Counter({
+      name: "ingest_messages_consumed_total",
+      help: "Messages polled from the broker.",
+      labelNames: ["consumer", "topic"] as const,
+      registers: r,
+    }),
+    messagesProduced: new Counter({
+      name: "ingest_messages_produced_total",
+      help: "Messages produced and acknowledged by the broker.",
+      labelNames: ["consumer", "topic"] as const,
+      registers: r,
+    }),
+    messagesDeadLettered: new Counter({
+      name: "ingest_messages_dead_lettered_total",
+      help: "Invalid messages routed to a dead-letter topic, by reason.",
+      labelNames: ["consumer", "topic", "reason"] as const,
+      registers: r,
+    }),
+    messagesFiltered: new Counter({
+      name: "ingest_messages_filtered_total",
+      help: "Messages dropped on purpose (duplicates, filtered), by reason.",
+      labelNames: ["consumer", "reason"] as const,
+      registers: r,
+    }),
+    processingTime: new Histogram({
+      name: "ingest_processing_time_seconds",
+      help: "Time spent in a processing step per call.",
+      labelNames: ["consumer", "step"] as const,
+      buckets: SECONDS_BUCKETS,
+      registers: r,
+    }),
+    pollTime: new Histogram({
+      name: "ingest_poll_time_seconds",
+      help: "Time spent waiting in consumer poll.",
+      labelNames: ["consumer"] as const,
+      buckets: SECONDS_BUCKETS,
+      registers: r,
+    }),
+    batchSize: new Histogram({
+      name: "ingest_batch_size_messages",
+      help: "Messages per flushed batch.",
+      labelNames: ["consumer", "step"] as const,
+      buckets: SIZE_BUCKETS,
+      registers: r,
+    }),
+    batchTime: new Histogram({
+      name: "ingest_batch_time_seconds",
+      help: "Time a batch stayed open before it was flushed.",
+      labelNames: ["consumer", "step"] as const,
+      buckets: SECONDS_BUCKETS,
+      registers: r,
+    }),
+    commitLatency: new Histogram({
+      name: "ingest_commit_latency_seconds",
+      help: "Time an offset commit took.",
+      labelNames: ["consumer"] as const,
+      buckets: SECONDS_BUCKETS,
+      registers: r,
+    }),
+    commits: new Counter({
+      name: "ingest_commits_total",
+      help: "Offset commits sent.",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
+    backpressureTime: new Counter({
+      name: "ingest_backpressure_seconds_total",
+      help: "Time the processor spent holding a message the chain rejected.",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
+    pausedPartitions: new Gauge({
+      name: "ingest_paused_partitions_count",
+      help: "Partitions currently paused for backpressure.",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
+    assignedPartitions: new Gauge({
+      name: "ingest_assigned_partitions_count",
+      help: "Partitions currently assigned to this member.",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
+    rebalances: new Counter({
+      name: "ingest_rebalances_total",
+      help: "Assignments and revocations, by kind.",
+      labelNames: ["consumer", "kind"] as const,
+      registers: r,
+    }),
+    consumerLag: new Gauge({
+      name: "ingest_consumer_lag_messages",
+      help: "End offset minus committed offset, per partition.",
+      labelNames: ["consumer", "topic", "partition"] as const,
+      registers: r,
+    }),
+    stuck: new Counter({
+      name: "ingest_consumer_stuck_total",
+      help: "Times the processing loop was found stuck past the threshold.",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
+    healthcheckTouches: new Counter({
+      name: "ingest_healthcheck_touches_total",
+      help: "Health file touches.",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
+    storageInserts: new Counter({
+      name: "ingest_storage_inserts_total",
+      help: "Insert statements sent to the storage sink, by outcome.",
+      labelNames: ["consumer", "table", "outcome"] as const,
+      registers: r,
+    }),
+    storageRows: new Counter({
+      name: "ingest_storage_rows_total",
+      help: "Rows written to the storage sink.",
+      labelNames: ["consumer", "table"] as const,
+      registers: r,
+    }),
+    storageInsertTime: new Histogram({
+      name: "ingest_storage_insert_time_seconds",
+      help: "Time one insert statement took.",
+      labelNames: ["consumer", "table"] as const,
+      buckets: SECONDS_BUCKETS,
+      registers: r,
+    }),
+    groupsCreated: new Counter({
+      name: "ingest_groups_created_total",
+      help: "New groups allocated by the grouping consumer.",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
+    duplicatesDropped: new Counter({
+      name: "ingest_duplicates_dropped_total",
+      help: "Events dropped as duplicates by (project, event id).",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** One process-wide instance, with Node's default process metrics, for the CLI. */
+let processMetrics: Metrics | undefined;
+export function getProcessMetrics(): Metrics {
+  if (!processMetrics) {
+    processMetrics = createMetrics();
+    collectDefaultMetrics({ register: processMetrics.registry, prefix: "ingest_process_" });
+  }
+  return processMetrics;
+}

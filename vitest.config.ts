@@ -1,0 +1,35 @@
+import { defineConfig } from "vitest/config";
+
+// Three projects, one command: `npm test` runs them all. Integration tests need the
+// real servers from scripts/services.sh; under CI=true a missing server fails them.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["tests/unit/**/*.test.ts"],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: "conformance",
+          include: ["tests/conformance/**/*.test.ts"],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          // Integration suites share one Kafka, ClickHouse and Redis; running files
+          // one at a time keeps their timing figures and group rebalances sane.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
