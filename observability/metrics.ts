@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 // The closed catalogue of metrics: every name is declared here once, with its help text
 // and unit in the name (`ingest_<thing>_<unit>`). Call sites take a `Metrics` value and
