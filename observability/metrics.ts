@@ -150,6 +150,37 @@ export function createMetrics(registry: Registry = new Registry()) {
       labelNames: ["consumer"] as const,
       registers: r,
     }),
+    messagesInvalid: new Counter({
+      name: "ingest_messages_invalid_total",
+      help: "InvalidMessage raised by a step (dead-lettered, or skipped when there is no DLQ), by reason.",
+      labelNames: ["consumer", "reason"] as const,
+      registers: r,
+    }),
+    consumerLatency: new Histogram({
+      name: "ingest_consumer_latency_seconds",
+      help: "Broker timestamp of a message to its offsets reaching the commit step (sampled once a second).",
+      labelNames: ["consumer"] as const,
+      buckets: SECONDS_BUCKETS,
+      registers: r,
+    }),
+    consumerRuns: new Counter({
+      name: "ingest_consumer_runs_total",
+      help: "Processing loop iterations (a stalled count with a live process means a stuck loop).",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
+    consumerPauses: new Counter({
+      name: "ingest_consumer_pauses_total",
+      help: "Times the processor paused its partitions (and resumed them), by kind.",
+      labelNames: ["consumer", "kind"] as const,
+      registers: r,
+    }),
+    dlqBufferEvicted: new Counter({
+      name: "ingest_dlq_buffer_evicted_total",
+      help: "Raw records evicted from the bounded dead-letter buffer before they were known good.",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
   };
 }
 

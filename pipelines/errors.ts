@@ -63,6 +63,17 @@ export class EndOfPartition extends ConsumerError {
   }
 }
 
+/**
+ * A call that the object's lifecycle forbids: submit after close, a message without an
+ * active strategy, any consumer method after close (specs/arroyo.md §2, §3.2, §6.1).
+ */
+export class InvalidStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InvalidStateError";
+  }
+}
+
 /** The DLQ limit policy was exceeded: stop rather than drop data (fixes Arroyo's [Q] in §3.4). */
 export class DlqLimitExceeded extends Error {
   constructor(
@@ -71,5 +82,31 @@ export class DlqLimitExceeded extends Error {
   ) {
     super(`dead-letter limit exceeded on ${partition.key}: ${detail}`);
     this.name = "DlqLimitExceeded";
+  }
+}
+
+/**
+ * A record that must be dead-lettered is no longer in the bounded DLQ buffer (Arroyo #510
+ * drops it; we stop, because its offset would otherwise be committed without a DLQ copy).
+ */
+export class DlqRecordMissing extends Error {
+  constructor(
+    readonly partition: Partition,
+    readonly offset: number,
+  ) {
+    super(`record ${partition.key}@${offset} is no longer in the dead-letter buffer`);
+    this.name = "DlqRecordMissing";
+  }
+}
+
+/** A dead-letter write failed: stop before any commit passes the record (Arroyo #425 drops it). */
+export class DlqProduceFailed extends Error {
+  constructor(
+    readonly partition: Partition,
+    readonly offset: number,
+    options: { cause: unknown },
+  ) {
+    super(`dead-letter write of ${partition.key}@${offset} failed`, options);
+    this.name = "DlqProduceFailed";
   }
 }

@@ -105,8 +105,15 @@ export class Message<T> {
   /** Same kind of value, same offsets and timestamp, new payload. */
   replace<U>(payload: U): Message<U> {
     const v = this.value;
+    // Literal objects with a fixed property order keep the hot path monomorphic.
     if (v.kind === "broker") {
-      return new Message<U>({ ...v, payload });
+      return new Message<U>({
+        kind: "broker",
+        payload,
+        partition: v.partition,
+        offset: v.offset,
+        timestamp: v.timestamp,
+      });
     }
     return new Message<U>({ kind: "value", payload, committable: v.committable, timestamp: v.timestamp });
   }
@@ -122,6 +129,18 @@ export class Message<T> {
   static filtered(committable: Committable, timestamp?: number): Message<FilteredPayload> {
     return new Message<FilteredPayload>({ kind: "value", payload: FILTERED, committable, timestamp });
   }
+}
+
+/**
+ * Merges a value's offsets into `target` (the later one wins: committables are a
+ * high-watermark, specs/arroyo.md §1.3) without building the broker value's one-entry map.
+ */
+export function mergeCommittable(target: Map<Partition, number>, value: MessageValue<unknown>): void {
+  if (value.kind === "broker") {
+    target.set(value.partition, value.offset + 1);
+    return;
+  }
+  for (const [p, offset] of value.committable) target.set(p, offset);
 }
 
 /** Commits offsets; `force` bypasses the commit policy (used on join). */

@@ -1,0 +1,625 @@
+import {
+  type Consumer as KafkajsConsumer,
+  type EachBatchPayload,
+  type Kafka,
+  type LogEntry,
+  type PartitionAssigner,
+  PartitionAssigners,
+} from "kafkajs";
+import type { Options } from "../config/options.ts";
+import type { Logger } from "../observability/logger.ts";
+import { ConsumerError, OffsetOutOfRange, RecoverableError } from "../pipelines/errors.ts";
+import { type BrokerValue, type KafkaPayload, Partition, type Topic } from "../pipelines/types.ts";
+import { KafkaAdmin } from "../producers/kafka-admin.ts";
+import { createKafkaClient, type KafkaClientConfig, kafkaErrorType } from "../producers/kafka-client.ts";
+import { FetchBuffer } from "./kafka-fetch-buffer.ts";
+import {
+  type AutoOffsetReset,
+  checkSeekTarget,
+  parseAutoOffsetReset,
+  resolveStartOffset,
+  type Watermarks,
+} from "./kafka-offset-reset.ts";
+import type { Consumer, SubscribeCallbacks } from "./types.ts";
+
+// The pull `Consumer` over kafkajs's push consumer (specs/arroyo.md §6.1, §6.4).
+//
+// Fetching: kafkajs calls `eachBatch`, which appends to a bounded FetchBuffer and returns at
+// once; `poll()` takes from it. Past `bufferBytes`, the partition that delivered is paused in
+// kafkajs until `poll` has drained half, so memory stays bounded by the limit plus one fetch.
+// kafkajs only moves its fetch position for batches we accept (eachBatchAutoResolve: false).
+//
+// Rebalancing: kafkajs has no revocation callback. It rejoins the group (after a heartbeat or
+// fetch saw REBALANCE_IN_PROGRESS, a crash restart, or stale metadata) by first looking up
+// the group coordinator on the cluster object it hands to partition assigners. Our assigner
+// wraps that lookup: before every JoinGroup it asks `poll()` to run `onRevoke` and waits for
+// it, so the processor closes, drains and commits while the old generation is still valid
+// (the group is in PreparingRebalance, where the broker accepts commits of that generation).
+// After SyncGroup kafkajs emits GROUP_JOIN: we pause the new partitions there (synchronously,
+// before its first fetch), and the next `poll()` resolves their start offsets, seeks, resumes
+// and runs `onAssign`. Both callbacks thus run inside `poll()`, as the interface requires.
+//
+// At-least-once, not more: if `poll()` is not called within the revocation bound (below the
+// session timeout, else the broker evicts us anyway), kafkajs rejoins without waiting; the
+// processor's later commits are then rejected (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION,
+// UNKNOWN_MEMBER_ID) and dropped with a warning, so its uncommitted window is redelivered to
+// the partitions' next owner. The same holds after a kafkajs crash-restart.
+
+export interface KafkaConsumerConfig {
+  readonly groupId: string;
+  readonly autoOffsetReset: AutoOffsetReset;
+  readonly strictOffsetReset: boolean;
+  readonly sessionTimeoutMs: number;
+  /** How long a revocation may wait for `poll()`; also the group's rebalance timeout. */
+  readonly maxPollIntervalMs: number;
+  readonly bufferBytes: number;
+  readonly fetchMaxWaitMs: number;
+}
+
+export function kafkaConsumerConfig(
+  options: Pick<
+    Options,
+    | "autoOffsetReset"
+    | "strictOffsetReset"
+    | "kafkaSessionTimeoutMs"
+    | "maxPollIntervalMs"
+    | "kafkaConsumerBufferBytes"
+    | "kafkaFetchMaxWaitMs"
+  >,
+  groupId: string,
+): KafkaConsumerConfig {
+  return {
+    groupId,
+    autoOffsetReset: parseAutoOffsetReset(options.autoOffsetReset),
+    strictOffsetReset: options.strictOffsetReset,
+    sessionTimeoutMs: options.kafkaSessionTimeoutMs,
+    maxPollIntervalMs: options.maxPollIntervalMs,
+    bufferBytes: options.kafkaConsumerBufferBytes,
+    fetchMaxWaitMs: options.kafkaFetchMaxWaitMs,
+  };
+}
+
+/** Commit errors that mean the partitions are (being) taken away: redelivery, not a crash. */
+const MEMBERSHIP_LOST = new Set(["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID"]);
+const HEARTBEAT_MAX_MS = 3000;
+/** Time kept in hand between the end of a revocation and the broker evicting the member. */
+const SESSION_MARGIN_MS = 2000;
+
+interface Session {
+  readonly consumer: KafkajsConsumer;
+  readonly callbacks: SubscribeCallbacks;
+  stopping: boolean;
+}
+
+interface RevocationRequest {
+  readonly done: () => void;
+}
+
+function byTopic(partitions: Iterable<Partition>): Array<{ topic: Topic; partitions: number[] }> {
+  const grouped = new Map<Topic, number[]>();
+  for (const p of partitions) {
+    const list = grouped.get(p.topic);
+    if (list) list.push(p.index);
+    else grouped.set(p.topic, [p.index]);
+  }
+  return [...grouped].map(([topic, indexes]) => ({ topic, partitions: indexes }));
+}
+
+export class KafkaConsumer implements Consumer {
+  private readonly kafka: Kafka;
+  private readonly admin: KafkaAdmin;
+  private readonly logger: Logger;
+  private readonly buffer = new FetchBuffer();
+  private readonly revocationBoundMs: number;
+
+  private subscription: { topics: Topic[]; callbacks: SubscribeCallbacks } | null = null;
+  private subscriptionChanged = false;
+  private unsubscribeRequested = false;
+  private session: Session | null = null;
+
+  /** Assigned partitions (as told to `onAssign`) → working offset. */
+  private readonly working = new Map<Partition, number>();
+  /** Next offset we expect kafkajs to deliver per partition; earlier records are dropped. */
+  private readonly fetchPosition = new Map<Partition, number>();
+  private readonly staged = new Map<Partition, number>();
+  private readonly userPaused = new Set<Partition>();
+  private readonly flowPaused = new Set<Partition>();
+  /** Sought partitions stay paused in kafkajs until `poll` checked the target is in range. */
+  private readonly seekPending = new Set<Partition>();
+  private readonly kafkajsPaused = new Set<Partition>();
+
+  private pendingAssignment: Partition[] | null = null;
+  private revocation: RevocationRequest | null = null;
+  /** Bumped on every join; an assignment resolved for an older one is abandoned. */
+  private generation = 0;
+  private membershipLost = false;
+  private fatal: Error | null = null;
+  private wakeUp: (() => void) | null = null;
+  private isClosed = false;
+  private closing: Promise<void> | null = null;
+  private member = "";
+
+  constructor(
+    private readonly config: KafkaConsumerConfig,
+    deps: { readonly client: KafkaClientConfig; readonly logger: Logger },
+  ) {
+    this.logger = deps.logger;
+    // A private client, so kafkajs's log of an offset reset can be tied to this consumer.
+    this.kafka = createKafkaClient(deps.client, deps.logger, (entry) => this.onKafkajsLog(entry));
+    this.admin = KafkaAdmin.create(this.kafka);
+    const heartbeat = Math.min(HEARTBEAT_MAX_MS, Math.floor(config.sessionTimeoutMs / 3));
+    this.revocationBoundMs = Math.max(
+      1000,
+      Math.min(config.maxPollIntervalMs, config.sessionTimeoutMs - heartbeat - SESSION_MARGIN_MS),
+    );
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  get memberId(): string {
+    return this.member;
+  }
+
+  /** Bytes fetched but not yet polled (bounded by `bufferBytes` plus one fetch). */
+  get bufferedBytes(): number {
+    return this.buffer.bytes;
+  }
+
+  subscribe(topics: ReadonlyArray<Topic>, callbacks: SubscribeCallbacks = {}): void {
+    this.assertOpen("subscribe");
+    this.subscription = { topics: [...topics], callbacks };
+    this.subscriptionChanged = true;
+    this.unsubscribeRequested = false;
+    this.notify();
+  }
+
+  unsubscribe(): void {
+    this.assertOpen("unsubscribe");
+    this.unsubscribeRequested = true;
+    this.subscriptionChanged = false;
+    this.notify();
+  }
+
+  async poll(timeoutMs = 1000): Promise<BrokerValue<KafkaPayload> | null> {
+    this.assertOpen("poll");
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.runPendingWork();
+      const record = this.take();
+      if (record) return record;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return null;
+      await this.sleep(remaining);
+    }
+  }
+
+  pause(partitions: Iterable<Partition>): void {
+    this.assertOpen("pause");
+    const list = this.assertAssigned(partitions);
+    for (const p of list) {
+      this.userPaused.add(p);
+      this.rewindFetch(p);
+      this.syncKafkajsPause(p);
+    }
+  }
+
+  resume(partitions: Iterable<Partition>): void {
+    this.assertOpen("resume");
+    const list = this.assertAssigned(partitions);
+    for (const p of list) {
+      this.userPaused.delete(p);
+      this.syncKafkajsPause(p);
+    }
+  }
+
+  paused(): Partition[] {
+    this.assertOpen("paused");
+    return [...this.userPaused].sort(Partition.compare);
+  }
+
+  tell(): Map<Partition, number> {
+    this.assertOpen("tell");
+    return new Map(this.working);
+  }
+
+  seek(offsets: ReadonlyMap<Partition, number>): void {
+    this.assertOpen("seek");
+    this.assertAssigned(offsets.keys());
+    for (const [p, offset] of offsets) {
+      if (!Number.isSafeInteger(offset) || offset < 0) {
+        throw new ConsumerError(`cannot seek ${p.key} to ${offset}`);
+      }
+    }
+    for (const [p, offset] of offsets) {
+      this.working.set(p, offset);
+      this.seekPending.add(p);
+      this.rewindFetch(p);
+      this.syncKafkajsPause(p);
+    }
+    this.notify();
+  }
+
+  stageOffsets(offsets: ReadonlyMap<Partition, number>): void {
+    for (const [p, offset] of offsets) this.staged.set(p, offset);
+  }
+
+  async commitOffsets(): Promise<Map<Partition, number>> {
+    this.assertOpen("commitOffsets");
+    if (this.staged.size === 0) return new Map();
+    for (const p of this.staged.keys()) {
+      if (!this.working.has(p)) throw new ConsumerError(`cannot commit ${p.key}: partition is not assigned`);
+    }
+    const offsets = new Map(this.staged);
+    this.staged.clear();
+    const session = this.session;
+    if (!session || this.membershipLost) {
+      this.logger.warn({ partitions: offsets.size }, "kafka.consumer.commit_dropped");
+      return new Map();
+    }
+    try {
+      await session.consumer.commitOffsets(
+        [...offsets].map(([p, offset]) => ({ topic: p.topic, partition: p.index, offset: String(offset) })),
+      );
+    } catch (error) {
+      const type = kafkaErrorType(error);
+      if (type !== undefined && MEMBERSHIP_LOST.has(type)) {
+        // The group moved on; whoever owns these partitions next re-reads from the last
+        // successful commit (at-least-once).
+        this.membershipLost = true;
+        this.logger.warn({ reason: type, partitions: offsets.size }, "kafka.consumer.commit_rejected");
+        return new Map();
+      }
+      throw new ConsumerError("offset commit failed", { cause: error });
+    }
+    return offsets;
+  }
+
+  close(timeoutMs = 10_000): Promise<void> {
+    if (!this.closing) this.closing = this.shutdown(timeoutMs);
+    return this.closing;
+  }
+
+  // --- poll internals ------------------------------------------------------------------
+
+  private async runPendingWork(): Promise<void> {
+    if (this.fatal) throw this.fatal;
+    if (this.session && (this.unsubscribeRequested || this.subscriptionChanged)) {
+      await this.revoke();
+      await this.stopSession(10_000);
+    }
+    if (this.unsubscribeRequested) {
+      this.unsubscribeRequested = false;
+      this.subscription = null;
+    }
+    if (this.subscription && !this.session) {
+      this.subscriptionChanged = false;
+      await this.startSession(this.subscription.topics, this.subscription.callbacks);
+    }
+    if (this.revocation) await this.revoke();
+    if (this.pendingAssignment) await this.assign(this.pendingAssignment);
+    if (this.seekPending.size > 0) await this.checkSeeks();
+  }
+
+  private take(): BrokerValue<KafkaPayload> | null {
+    const record = this.buffer.take();
+    if (record) {
+      this.working.set(record.partition, record.offset + 1);
+      if (this.flowPaused.size > 0 && this.buffer.bytes <= this.config.bufferBytes / 2) {
+        const resumed = [...this.flowPaused];
+        this.flowPaused.clear();
+        for (const p of resumed) this.syncKafkajsPause(p);
+      }
+    }
+    return record;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private notify(): void {
+    const wake = this.wakeUp;
+    this.wakeUp = null;
+    wake?.();
+  }
+
+  private async revoke(): Promise<void> {
+    const request = this.revocation;
+    this.revocation = null;
+    const partitions = [...this.working.keys()].sort(Partition.compare);
+    try {
+      if (partitions.length > 0) {
+        this.logger.info({ partitions: partitions.map(String) }, "kafka.consumer.revoking");
+        await this.session?.callbacks.onRevoke?.(partitions);
+      }
+    } finally {
+      for (const p of partitions) {
+        this.staged.delete(p);
+        this.fetchPosition.delete(p);
+      }
+      this.working.clear();
+      this.userPaused.clear();
+      this.flowPaused.clear();
+      this.seekPending.clear();
+      this.buffer.clear();
+      request?.done();
+    }
+  }
+
+  private async assign(partitions: ReadonlyArray<Partition>): Promise<void> {
+    this.pendingAssignment = null;
+    const generation = this.generation;
+    const session = this.session;
+    if (!session) return;
+    const offsets = await this.startOffsets(partitions);
+    // A newer join superseded this assignment while we looked offsets up.
+    if (generation !== this.generation || session !== this.session) return;
+    for (const [p, offset] of offsets) {
+      this.working.set(p, offset);
+      this.fetchPosition.set(p, offset);
+      session.consumer.seek({ topic: p.topic, partition: p.index, offset: String(offset) });
+    }
+    this.membershipLost = false;
+    // Pauses do not survive reassignment (specs/arroyo.md §6.1).
+    for (const p of partitions) this.syncKafkajsPause(p);
+    this.logger.info({ partitions: partitions.map(String), memberId: this.member }, "kafka.consumer.assigned");
+    if (partitions.length > 0) await session.callbacks.onAssign?.(offsets);
+  }
+
+  private async watermarks(topics: Iterable<Topic>): Promise<Map<Partition, Watermarks>> {
+    const out = new Map<Partition, Watermarks>();
+    for (const topic of new Set(topics)) {
+      const [low, high] = await Promise.all([this.admin.startOffsets(topic), this.admin.endOffsets(topic)]);
+      for (const [p, highOffset] of high) out.set(p, { low: low.get(p) ?? 0, high: highOffset });
+    }
+    return out;
+  }
+
+  private async startOffsets(partitions: ReadonlyArray<Partition>): Promise<Map<Partition, number>> {
+    const topics = [...new Set(partitions.map((p) => p.topic))];
+    const [committed, marks] = await Promise.all([
+      this.admin.committedOffsets(this.config.groupId, topics),
+      this.watermarks(topics),
+    ]);
+    const offsets = new Map<Partition, number>();
+    for (const p of [...partitions].sort(Partition.compare)) {
+      const range = marks.get(p);
+      if (!range) throw new ConsumerError(`no watermarks for assigned partition ${p.key}`);
+      offsets.set(
+        p,
+        resolveStartOffset(p, committed.get(p), range, this.config.autoOffsetReset, this.config.strictOffsetReset),
+      );
+    }
+    return offsets;
+  }
+
+  private async checkSeeks(): Promise<void> {
+    const sought = [...this.seekPending];
+    const marks = await this.watermarks(sought.map((p) => p.topic));
+    for (const p of sought) {
+      // Revoked or re-sought while we looked: the newer state decides.
+      if (!this.seekPending.has(p) || !this.working.has(p)) continue;
+      const range = marks.get(p);
+      if (!range) throw new ConsumerError(`no watermarks for ${p.key}`);
+      this.seekPending.delete(p);
+      checkSeekTarget(p, this.working.get(p)!, range);
+      this.syncKafkajsPause(p);
+    }
+  }
+
+  /** Drops what is buffered for `p` and has kafkajs fetch again from its working offset. */
+  private rewindFetch(p: Partition): void {
+    const offset = this.working.get(p)!;
+    this.buffer.discard(p);
+    this.fetchPosition.set(p, offset);
+    this.session?.consumer.seek({ topic: p.topic, partition: p.index, offset: String(offset) });
+  }
+
+  private syncKafkajsPause(p: Partition): void {
+    const consumer = this.session?.consumer;
+    if (!consumer) return;
+    const shouldPause =
+      !this.working.has(p) || this.userPaused.has(p) || this.flowPaused.has(p) || this.seekPending.has(p);
+    if (shouldPause === this.kafkajsPaused.has(p)) return;
+    try {
+      if (shouldPause) consumer.pause([{ topic: p.topic, partitions: [p.index] }]);
+      else consumer.resume([{ topic: p.topic, partitions: [p.index] }]);
+    } catch (error) {
+      // Between a kafkajs crash and its restart there is no group to pause; the restart's
+      // rejoin revokes and reassigns everything, which sets the pause state afresh.
+      if (error instanceof Error && error.name === "KafkaJSNonRetriableError") return;
+      throw error;
+    }
+    if (shouldPause) this.kafkajsPaused.add(p);
+    else this.kafkajsPaused.delete(p);
+  }
+
+  // --- kafkajs side ----------------------------------------------------------------------
+
+  private async startSession(topics: ReadonlyArray<Topic>, callbacks: SubscribeCallbacks): Promise<void> {
+    const heartbeatInterval = Math.min(HEARTBEAT_MAX_MS, Math.floor(this.config.sessionTimeoutMs / 3));
+    const consumer = this.kafka.consumer({
+      groupId: this.config.groupId,
+      sessionTimeout: this.config.sessionTimeoutMs,
+      rebalanceTimeout: this.config.maxPollIntervalMs,
+      heartbeatInterval,
+      maxWaitTimeInMs: this.config.fetchMaxWaitMs,
+      partitionAssigners: [this.gatedAssigner()],
+      allowAutoTopicCreation: false,
+    });
+    const session: Session = { consumer, callbacks, stopping: false };
+    consumer.on(consumer.events.GROUP_JOIN, (event) => this.onGroupJoin(session, event.payload));
+    consumer.on(consumer.events.CRASH, (event) => this.onCrash(session, event.payload));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...topics], fromBeginning: this.config.autoOffsetReset === "earliest" });
+    } catch (error) {
+      await consumer.disconnect();
+      throw new RecoverableError("cannot connect the Kafka consumer", { cause: error });
+    }
+    this.session = session;
+    this.kafkajsPaused.clear();
+    // run() resolves after the first join; its failures arrive as CRASH events.
+    consumer
+      .run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.onBatch(session, payload),
+      })
+      .catch((error: unknown) => {
+        if (session !== this.session) return;
+        this.fatal = new ConsumerError("the kafkajs consumer failed to start", { cause: error });
+        this.notify();
+      });
+  }
+
+  private async stopSession(timeoutMs: number): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    session.stopping = true;
+    this.session = null;
+    this.pendingAssignment = null;
+    this.revocation?.done();
+    this.revocation = null;
+    this.kafkajsPaused.clear();
+    // disconnect() stops the fetch loop and sends LeaveGroup, so the group rebalances now
+    // rather than after the session timeout.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), timeoutMs);
+    });
+    const outcome = await Promise.race([session.consumer.disconnect().then(() => "left" as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === "timeout") this.logger.warn({ timeoutMs }, "kafka.consumer.leave_timeout");
+  }
+
+  private gatedAssigner(): PartitionAssigner {
+    return ({ cluster, groupId, logger }) => {
+      const findGroupCoordinator = cluster.findGroupCoordinator.bind(cluster);
+      cluster.findGroupCoordinator = async (group) => {
+        await this.beforeJoin();
+        return findGroupCoordinator(group);
+      };
+      return PartitionAssigners.roundRobin({ cluster, groupId, logger });
+    };
+  }
+
+  /** kafkajs is about to send JoinGroup: everything we hold is about to be taken away. */
+  private beforeJoin(): Promise<void> {
+    this.generation++;
+    this.pendingAssignment = null;
+    if (this.working.size === 0 || this.isClosed || !this.session || this.session.stopping || this.revocation) {
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        // poll() did not come round in time: rejoin anyway, drop this generation's commits.
+        this.membershipLost = true;
+        this.buffer.clear();
+        this.logger.warn({ waitedMs: this.revocationBoundMs }, "kafka.consumer.revocation_overdue");
+        resolve();
+      }, this.revocationBoundMs);
+      this.revocation = {
+        done: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+      this.notify();
+    });
+  }
+
+  private onGroupJoin(session: Session, payload: { memberId: string; memberAssignment: object }): void {
+    if (session !== this.session) return;
+    this.member = payload.memberId;
+    const assignment = payload.memberAssignment as Record<string, ReadonlyArray<number>>;
+    const partitions: Partition[] = [];
+    for (const [topic, indexes] of Object.entries(assignment)) {
+      for (const index of indexes) partitions.push(Partition.of(topic, index));
+    }
+    // Hold kafkajs off these partitions until poll() has resolved where they start.
+    const toPause = byTopic(partitions);
+    if (toPause.length > 0) session.consumer.pause(toPause);
+    for (const p of partitions) this.kafkajsPaused.add(p);
+    this.pendingAssignment = partitions;
+    this.notify();
+  }
+
+  private onCrash(session: Session, payload: { error: Error; restart: boolean }): void {
+    if (session !== this.session) return;
+    this.membershipLost = true;
+    this.kafkajsPaused.clear();
+    this.logger.error({ err: payload.error, restart: payload.restart }, "kafka.consumer.crashed");
+    if (!payload.restart) {
+      this.fatal = new ConsumerError("the kafkajs consumer crashed and will not restart", { cause: payload.error });
+    }
+    this.notify();
+  }
+
+  private async onBatch(session: Session, payload: EachBatchPayload): Promise<void> {
+    if (session !== this.session || payload.isStale()) return;
+    const { batch } = payload;
+    const p = Partition.of(batch.topic, batch.partition);
+    // Unassigned, paused or being sought: leave kafkajs's position alone, it refetches later.
+    if (!this.working.has(p) || this.userPaused.has(p) || this.seekPending.has(p)) return;
+    this.buffer.append(p, batch.messages, this.fetchPosition.get(p) ?? 0);
+    const last = batch.lastOffset();
+    this.fetchPosition.set(p, Number(last) + 1);
+    payload.resolveOffset(last);
+    if (this.buffer.bytes > this.config.bufferBytes) {
+      this.flowPaused.add(p);
+      this.syncKafkajsPause(p);
+    }
+    this.notify();
+  }
+
+  private onKafkajsLog(entry: LogEntry): void {
+    // kafkajs resets an out-of-range fetch position to its default and commits that, with
+    // only an error log to show for it (ConsumerGroup.recoverFromOffsetOutOfRange).
+    if (!entry.log.message.startsWith("Offset out of range")) return;
+    if (entry.log.groupId !== undefined && entry.log.groupId !== this.config.groupId) return;
+    const where = `${String(entry.log.topic)}:${String(entry.log.partition)}`;
+    if (this.config.strictOffsetReset) {
+      this.fatal = new OffsetOutOfRange(`${where}: fetch offset out of range (kafkajs reset it)`);
+      this.notify();
+    } else {
+      this.logger.warn({ partition: where }, "kafka.consumer.offset_reset");
+    }
+  }
+
+  // --- lifecycle -------------------------------------------------------------------------
+
+  private async shutdown(timeoutMs: number): Promise<void> {
+    try {
+      if (this.session && this.working.size > 0) await this.revoke();
+    } finally {
+      this.isClosed = true;
+      this.notify();
+      await this.stopSession(timeoutMs);
+      await this.admin.close();
+    }
+  }
+
+  private assertOpen(method: string): void {
+    if (this.isClosed) throw new ConsumerError(`consumer is closed (${method})`);
+  }
+
+  private assertAssigned(partitions: Iterable<Partition>): Partition[] {
+    const list = [...partitions];
+    const unknown = list.filter((p) => !this.working.has(p));
+    if (unknown.length > 0) throw new ConsumerError(`not assigned: ${unknown.map(String).join(", ")}`);
+    return list;
+  }
+}

@@ -1,0 +1,124 @@
+import type { IHeaders, KafkaMessage } from "kafkajs";
+import type { BrokerValue, KafkaPayload, Partition } from "../pipelines/types.ts";
+
+// The bounded buffer between kafkajs's push (`eachBatch`) and our pull (`poll`): fetched
+// records wait here per partition until polled. The consumer pauses fetching when it holds
+// too many bytes, and drops a partition's records when the partition is paused, sought or
+// revoked (kafkajs then refetches from the working offset).
+
+const EMPTY = Buffer.alloc(0);
+/** Bookkeeping cost per record on top of key and value, so tiny records still count. */
+const RECORD_OVERHEAD_BYTES = 64;
+
+interface Chunk {
+  readonly messages: ReadonlyArray<KafkaMessage>;
+  index: number;
+}
+
+interface PartitionQueue {
+  readonly chunks: Chunk[];
+  bytes: number;
+  count: number;
+}
+
+function recordBytes(message: KafkaMessage): number {
+  return (message.value?.length ?? 0) + (message.key?.length ?? 0) + RECORD_OVERHEAD_BYTES;
+}
+
+/** kafkajs groups repeated header names into arrays; we keep Kafka's flat list. */
+export function headersOf(headers: IHeaders | undefined): Array<readonly [string, Buffer]> {
+  const out: Array<readonly [string, Buffer]> = [];
+  if (!headers) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      out.push([name, typeof item === "string" ? Buffer.from(item) : item]);
+    }
+  }
+  return out;
+}
+
+export function toBrokerValue(partition: Partition, message: KafkaMessage): BrokerValue<KafkaPayload> {
+  return {
+    kind: "broker",
+    payload: { key: message.key ?? null, value: message.value ?? EMPTY, headers: headersOf(message.headers) },
+    partition,
+    offset: Number(message.offset),
+    timestamp: Number(message.timestamp),
+  };
+}
+
+export class FetchBuffer {
+  private readonly queues = new Map<Partition, PartitionQueue>();
+  /** Partitions holding records, in the order `take` serves them. */
+  private readonly ready: Partition[] = [];
+  private totalBytes = 0;
+
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  count(partition: Partition): number {
+    return this.queues.get(partition)?.count ?? 0;
+  }
+
+  /** Appends a fetched batch's records at offsets ≥ `fromOffset`; returns how many it kept. */
+  append(partition: Partition, messages: ReadonlyArray<KafkaMessage>, fromOffset: number): number {
+    let start = 0;
+    while (start < messages.length && Number(messages[start]!.offset) < fromOffset) start++;
+    if (start === messages.length) return 0;
+    const kept = start === 0 ? messages : messages.slice(start);
+    let bytes = 0;
+    for (const message of kept) bytes += recordBytes(message);
+    let queue = this.queues.get(partition);
+    if (!queue) {
+      queue = { chunks: [], bytes: 0, count: 0 };
+      this.queues.set(partition, queue);
+    }
+    if (queue.count === 0) this.ready.push(partition);
+    queue.chunks.push({ messages: kept, index: 0 });
+    queue.bytes += bytes;
+    queue.count += kept.length;
+    this.totalBytes += bytes;
+    return kept.length;
+  }
+
+  /**
+   * The next record. A partition is served until its current fetched chunk is used up, then
+   * goes to the back of the line, so one busy partition cannot starve the others.
+   */
+  take(): BrokerValue<KafkaPayload> | null {
+    const partition = this.ready[0];
+    if (partition === undefined) return null;
+    const queue = this.queues.get(partition)!;
+    const chunk = queue.chunks[0]!;
+    const message = chunk.messages[chunk.index]!;
+    chunk.index++;
+    const bytes = recordBytes(message);
+    queue.bytes -= bytes;
+    queue.count--;
+    this.totalBytes -= bytes;
+    if (chunk.index === chunk.messages.length) {
+      queue.chunks.shift();
+      this.ready.shift();
+      if (queue.count > 0) this.ready.push(partition);
+    }
+    return toBrokerValue(partition, message);
+  }
+
+  /** Drops what is buffered for `partition`. */
+  discard(partition: Partition): void {
+    const queue = this.queues.get(partition);
+    if (!queue) return;
+    this.totalBytes -= queue.bytes;
+    this.queues.delete(partition);
+    const at = this.ready.indexOf(partition);
+    if (at >= 0) this.ready.splice(at, 1);
+  }
+
+  clear(): void {
+    this.queues.clear();
+    this.ready.length = 0;
+    this.totalBytes = 0;
+  }
+}

@@ -1,0 +1,243 @@
+import { type CodecFormat, DecodeError } from "./errors.ts";
+
+// Bounded, strict JSON parsing for event payloads (and any JSON object a topic carries).
+//
+// Strictness follows Relay, which parses with serde_json and writes what Kafka carries with
+// serde_json: invalid UTF-8, NaN/Infinity, lone UTF-16 surrogate escapes and anything that
+// is not an object at the top are rejected. The one place Relay accepts Python-legacy JSON
+// (`NaN`, `Infinity`, integers beyond 64 bits) is its store endpoint for clients named
+// `raven-python/*` or `sentry-python/*`, where it rewrites those tokens to `0` before
+// parsing (getsentry/rust-json-forensics `translate_slice`, used by relay-server's
+// store endpoint and by the Python binding; vector `store_py_legacy_json_nan`: NaN → 0).
+// `translateLegacyPythonJson` is that rewrite, for our HTTP intake; payloads read from Kafka
+// were written by Relay and never need it.
+//
+// `__proto__` keys: JSON.parse makes them own data properties, harmless in themselves, but
+// `Object.assign`, `_.merge`-style deep merges and `target[key] = ...` walks turn such a key
+// into a prototype write. We drop `__proto__` keys at every depth (Relay would keep them as
+// unknown data; no Sentry field is named so). `constructor` and `prototype` keys are kept:
+// they are plain data and only dangerous to hand-written recursive merges, which code in this
+// project must not run over payloads (copy with spread or structuredClone instead).
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+export interface PayloadLimits {
+  /** Largest payload accepted, in bytes (option `maxPayloadBytes`). */
+  readonly maxBytes: number;
+  /** Deepest nesting of objects/arrays accepted; the top-level object is depth 1 (option `maxJsonDepth`). */
+  readonly maxDepth: number;
+  /** Apply Relay's Python-legacy rewrite first (see `isLegacyPythonClient`). */
+  readonly legacyPythonJson?: boolean;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Parses an event payload into a plain JSON object. Throws only `DecodeError`
+ * (`payload-too-large`, `invalid-utf8`, `too-deep`, `invalid-json`, `payload-not-json-object`).
+ */
+export function parseEventPayload(bytes: Uint8Array, limits: PayloadLimits): JsonObject {
+  const value = parseJsonBytes(bytes, limits, "json");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new DecodeError(
+      "json",
+      "payload-not-json-object",
+      `top-level value is ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`,
+    );
+  }
+  return value;
+}
+
+/** Any JSON value, with the same limits and rules; errors carry `format`. */
+export function parseJsonBytes(bytes: Uint8Array, limits: PayloadLimits, format: CodecFormat): JsonValue {
+  if (bytes.length > limits.maxBytes) {
+    throw new DecodeError(format, "payload-too-large", `${bytes.length} bytes exceeds ${limits.maxBytes}`);
+  }
+  const input = limits.legacyPythonJson ? translateLegacyPythonJson(bytes) : bytes;
+  let text: string;
+  try {
+    text = utf8.decode(input);
+  } catch (error) {
+    if (error instanceof TypeError) throw new DecodeError(format, "invalid-utf8", "input is not valid UTF-8");
+    throw error;
+  }
+  scanJsonText(text, limits.maxDepth, format);
+  try {
+    // The reviver costs a second walk, so only texts that could hold the key pay for it:
+    // `__proto__` spelled out, or any \u escape (which can spell it).
+    return text.includes("__proto__") || text.includes("\\u")
+      ? (JSON.parse(text, dropProtoKeys) as JsonValue)
+      : (JSON.parse(text) as JsonValue);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new DecodeError(format, "invalid-json", error.message);
+    throw error;
+  }
+}
+
+function dropProtoKeys(key: string, value: unknown): unknown {
+  return key === "__proto__" ? undefined : value;
+}
+
+/**
+ * One pass over the text before JSON.parse: nesting depth (so JSON.parse can never recurse
+ * past `maxDepth`, whatever the input) and lone surrogate escapes, which JSON.parse accepts
+ * but serde_json rejects and which no UTF-8 writer downstream could encode.
+ */
+function scanJsonText(text: string, maxDepth: number, format: CodecFormat): void {
+  let depth = 0;
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      i = skipString(text, i + 1, format);
+      continue;
+    }
+    if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > maxDepth) throw new DecodeError(format, "too-deep", `nesting deeper than ${maxDepth}`);
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+    i++;
+  }
+}
+
+/** Returns the index after the closing quote (or the end of the text, left to JSON.parse). */
+function skipString(text: string, i: number, format: CodecFormat): number {
+  const length = text.length;
+  while (i < length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) return i + 1;
+    if (c !== 0x5c) {
+      i++;
+      continue;
+    }
+    if (text.charCodeAt(i + 1) !== 0x75) {
+      i += 2;
+      continue;
+    }
+    const unit = hex4(text, i + 2);
+    if (unit >= 0xdc00 && unit <= 0xdfff) throw loneSurrogate(format);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const low = text.charCodeAt(i + 6) === 0x5c && text.charCodeAt(i + 7) === 0x75 ? hex4(text, i + 8) : -1;
+      if (low < 0xdc00 || low > 0xdfff) throw loneSurrogate(format);
+      i += 12;
+      continue;
+    }
+    i += 6;
+  }
+  return i;
+}
+
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+
+/** The code unit of a 4-digit hex escape body, or -1 (JSON.parse reports the syntax error). */
+function hex4(text: string, at: number): number {
+  const digits = text.slice(at, at + 4);
+  return HEX4.test(digits) ? Number.parseInt(digits, 16) : -1;
+}
+
+function loneSurrogate(format: CodecFormat): DecodeError {
+  return new DecodeError(format, "invalid-json", "lone surrogate in a \\u escape");
+}
+
+// --- Python-legacy JSON (Relay's store endpoint) -----------------------------------------------
+
+/** Relay applies the rewrite only to these clients (`sentry_client` of the auth header). */
+export function isLegacyPythonClient(client: string | undefined | null): boolean {
+  return client != null && (client.startsWith("raven-python/") || client.startsWith("sentry-python/"));
+}
+
+const LegacyState = {
+  Initial: 0,
+  Quoted: 1,
+  QuotedEscape: 2,
+  NaN0: 3,
+  NaN1: 4,
+  Number: 5,
+  Inf0: 6,
+  Inf6: 12,
+} as const;
+
+const U64_MAX = 18446744073709551615n;
+const INFINITY_TAIL = "nfinity";
+
+/**
+ * Returns a copy of `bytes` with the tokens `NaN` and `Infinity` (outside strings) replaced by
+ * `0` and integers too large for 64 bits replaced by `0`, padded with spaces so offsets stay
+ * put. Mirrors json-forensics' state machine, quirks included: a token that starts like
+ * `NaN`/`Infinity` but is not one keeps the machine in that state until the rest shows up, and
+ * the character that ends a number is not re-examined.
+ */
+export function translateLegacyPythonJson(bytes: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  let state: number = LegacyState.Initial;
+  let numberStart = 0;
+
+  const endNumber = (end: number): void => {
+    const digits = Buffer.from(out.buffer, out.byteOffset + numberStart, end - numberStart).toString("latin1");
+    if (BigInt(digits) > U64_MAX) {
+      out[numberStart] = 0x30;
+      out.fill(0x20, numberStart + 1, end);
+    }
+  };
+
+  for (let i = 0; i < out.length; i++) {
+    const c = out[i]!;
+    switch (state) {
+      case LegacyState.Initial:
+        if (c === 0x4e /* N */) state = LegacyState.NaN0;
+        else if (c === 0x49 /* I */) state = LegacyState.Inf0;
+        else if (c === 0x22) state = LegacyState.Quoted;
+        else if (c >= 0x30 && c <= 0x39) {
+          state = LegacyState.Number;
+          numberStart = i;
+        }
+        break;
+      case LegacyState.Quoted:
+        if (c === 0x5c) state = LegacyState.QuotedEscape;
+        else if (c === 0x22) state = LegacyState.Initial;
+        break;
+      case LegacyState.QuotedEscape:
+        state = LegacyState.Quoted;
+        break;
+      case LegacyState.NaN0:
+        if (c === 0x61 /* a */) state = LegacyState.NaN1;
+        break;
+      case LegacyState.NaN1:
+        if (c === 0x4e) {
+          out[i - 2] = 0x30;
+          out[i - 1] = 0x20;
+          out[i] = 0x20;
+          state = LegacyState.Initial;
+        }
+        break;
+      case LegacyState.Number:
+        if (c === 0x2e || c === 0x45 || c === 0x65) state = LegacyState.Initial;
+        else if (c < 0x30 || c > 0x39) {
+          endNumber(i);
+          state = LegacyState.Initial;
+        }
+        break;
+      default: {
+        // Inf0..Inf6: `I` was seen, waiting for the next letter of "nfinity".
+        const index = state - LegacyState.Inf0;
+        if (c === INFINITY_TAIL.charCodeAt(index)) {
+          if (state === LegacyState.Inf6) {
+            out[i - 7] = 0x30;
+            out.fill(0x20, i - 6, i + 1);
+            state = LegacyState.Initial;
+          } else {
+            state = state + 1;
+          }
+        }
+      }
+    }
+  }
+  if (state === LegacyState.Number) endNumber(out.length);
+  return out;
+}
