@@ -240,6 +240,12 @@ export const OPTION_SPECS = {
     default: 100000,
     help: "Stop the consumer after this many invalid messages in a row on one partition.",
   }),
+  dlqMaxBufferedPerPartition: option<number>({
+    type: "integer",
+    env: "INGEST_DLQ_MAX_BUFFERED_PER_PARTITION",
+    default: 10000,
+    help: "Raw records kept per partition until they reach the commit step, so invalid ones can be dead-lettered.",
+  }),
   healthcheckFile: option<string | undefined>({
     type: "optional-string",
     env: "INGEST_HEALTHCHECK_FILE",
@@ -308,6 +314,12 @@ export const OPTION_SPECS = {
     env: "INGEST_ENABLE_TRIMMING",
     default: true,
     help: "Trim events to Relay's size limits, recording _meta remarks.",
+  }),
+  normalizeUserAgent: option<boolean>({
+    type: "boolean",
+    env: "INGEST_NORMALIZE_USER_AGENT",
+    default: true,
+    help: "Derive browser, os and device contexts from the request's User-Agent (as Sentry does).",
   }),
 
   // --- storage -------------------------------------------------------------------------
@@ -384,6 +396,20 @@ export const OPTION_SPECS = {
     env: "INGEST_DEV_PORT",
     default: 8000,
     help: "Port of the dev server (envelope endpoint, issues API, metrics).",
+  }),
+  devMaxBodyBytes: option<number>({
+    type: "integer",
+    env: "INGEST_DEV_MAX_BODY_BYTES",
+    default: 20 * 1024 * 1024,
+    help: "Largest request body the dev server reads, as sent (compressed); larger requests get 413.",
+    unit: "bytes",
+  }),
+  devMaxEnvelopeBytes: option<number>({
+    type: "integer",
+    env: "INGEST_DEV_MAX_ENVELOPE_BYTES",
+    default: 100 * 1024 * 1024,
+    help: "Largest request body after decompression (Relay's max_envelope_size); decompression stops there with 413.",
+    unit: "bytes",
   }),
 } as const;
 

@@ -1,24 +1,17 @@
-import {
-  type Consumer as KafkajsConsumer,
-  type EachBatchPayload,
-  type Kafka,
-  type LogEntry,
-  type PartitionAssigner,
-  PartitionAssigners,
-} from "kafkajs";
+import type { EachBatchPayload, Kafka, LogEntry } from "kafkajs";
 import type { Options } from "../config/options.ts";
 import type { Logger } from "../observability/logger.ts";
-import { ConsumerError, OffsetOutOfRange, RecoverableError } from "../pipelines/errors.ts";
+import { ConsumerError, InvalidStateError, OffsetOutOfRange } from "../pipelines/errors.ts";
 import { type BrokerValue, type KafkaPayload, Partition, type Topic } from "../pipelines/types.ts";
 import { KafkaAdmin } from "../producers/kafka-admin.ts";
 import { createKafkaClient, type KafkaClientConfig, kafkaErrorType } from "../producers/kafka-client.ts";
 import { FetchBuffer } from "./kafka-fetch-buffer.ts";
+import { type GroupSessionHandlers, KafkaGroupSession } from "./kafka-group-session.ts";
 import {
   type AutoOffsetReset,
   checkSeekTarget,
   parseAutoOffsetReset,
-  resolveStartOffset,
-  type Watermarks,
+  StartOffsets,
 } from "./kafka-offset-reset.ts";
 import type { Consumer, SubscribeCallbacks } from "./types.ts";
 
@@ -29,15 +22,12 @@ import type { Consumer, SubscribeCallbacks } from "./types.ts";
 // kafkajs until `poll` has drained half, so memory stays bounded by the limit plus one fetch.
 // kafkajs only moves its fetch position for batches we accept (eachBatchAutoResolve: false).
 //
-// Rebalancing: kafkajs has no revocation callback. It rejoins the group (after a heartbeat or
-// fetch saw REBALANCE_IN_PROGRESS, a crash restart, or stale metadata) by first looking up
-// the group coordinator on the cluster object it hands to partition assigners. Our assigner
-// wraps that lookup: before every JoinGroup it asks `poll()` to run `onRevoke` and waits for
-// it, so the processor closes, drains and commits while the old generation is still valid
-// (the group is in PreparingRebalance, where the broker accepts commits of that generation).
-// After SyncGroup kafkajs emits GROUP_JOIN: we pause the new partitions there (synchronously,
-// before its first fetch), and the next `poll()` resolves their start offsets, seeks, resumes
-// and runs `onAssign`. Both callbacks thus run inside `poll()`, as the interface requires.
+// Rebalancing: KafkaGroupSession calls `beforeJoin` before every JoinGroup. It asks `poll()`
+// to run `onRevoke` and waits for it, so the processor closes, drains and commits while the
+// old generation is still valid (the group is in PreparingRebalance, where the broker still
+// accepts commits of that generation). After SyncGroup the session pauses the new partitions
+// (before kafkajs's first fetch of them) and reports them; the next `poll()` resolves their
+// start offsets, seeks, resumes and runs `onAssign`. Both callbacks thus run inside `poll()`.
 //
 // At-least-once, not more: if `poll()` is not called within the revocation bound (below the
 // session timeout, else the broker evicts us anyway), kafkajs rejoins without waiting; the
@@ -85,37 +75,24 @@ const HEARTBEAT_MAX_MS = 3000;
 /** Time kept in hand between the end of a revocation and the broker evicting the member. */
 const SESSION_MARGIN_MS = 2000;
 
-interface Session {
-  readonly consumer: KafkajsConsumer;
-  readonly callbacks: SubscribeCallbacks;
-  stopping: boolean;
-}
-
 interface RevocationRequest {
   readonly done: () => void;
-}
-
-function byTopic(partitions: Iterable<Partition>): Array<{ topic: Topic; partitions: number[] }> {
-  const grouped = new Map<Topic, number[]>();
-  for (const p of partitions) {
-    const list = grouped.get(p.topic);
-    if (list) list.push(p.index);
-    else grouped.set(p.topic, [p.index]);
-  }
-  return [...grouped].map(([topic, indexes]) => ({ topic, partitions: indexes }));
 }
 
 export class KafkaConsumer implements Consumer {
   private readonly kafka: Kafka;
   private readonly admin: KafkaAdmin;
+  private readonly startOffsets: StartOffsets;
   private readonly logger: Logger;
   private readonly buffer = new FetchBuffer();
   private readonly revocationBoundMs: number;
+  private readonly heartbeatIntervalMs: number;
+  private readonly handlers: GroupSessionHandlers;
 
   private subscription: { topics: Topic[]; callbacks: SubscribeCallbacks } | null = null;
   private subscriptionChanged = false;
   private unsubscribeRequested = false;
-  private session: Session | null = null;
+  private session: KafkaGroupSession | null = null;
 
   /** Assigned partitions (as told to `onAssign`) → working offset. */
   private readonly working = new Map<Partition, number>();
@@ -126,7 +103,6 @@ export class KafkaConsumer implements Consumer {
   private readonly flowPaused = new Set<Partition>();
   /** Sought partitions stay paused in kafkajs until `poll` checked the target is in range. */
   private readonly seekPending = new Set<Partition>();
-  private readonly kafkajsPaused = new Set<Partition>();
 
   private pendingAssignment: Partition[] | null = null;
   private revocation: RevocationRequest | null = null;
@@ -147,11 +123,26 @@ export class KafkaConsumer implements Consumer {
     // A private client, so kafkajs's log of an offset reset can be tied to this consumer.
     this.kafka = createKafkaClient(deps.client, deps.logger, (entry) => this.onKafkajsLog(entry));
     this.admin = KafkaAdmin.create(this.kafka);
-    const heartbeat = Math.min(HEARTBEAT_MAX_MS, Math.floor(config.sessionTimeoutMs / 3));
+    this.startOffsets = new StartOffsets(
+      this.admin,
+      config.groupId,
+      config.autoOffsetReset,
+      config.strictOffsetReset,
+    );
+    this.heartbeatIntervalMs = Math.min(HEARTBEAT_MAX_MS, Math.floor(config.sessionTimeoutMs / 3));
     this.revocationBoundMs = Math.max(
       1000,
-      Math.min(config.maxPollIntervalMs, config.sessionTimeoutMs - heartbeat - SESSION_MARGIN_MS),
+      Math.min(
+        config.maxPollIntervalMs,
+        config.sessionTimeoutMs - this.heartbeatIntervalMs - SESSION_MARGIN_MS,
+      ),
     );
+    this.handlers = {
+      beforeJoin: (session) => this.beforeJoin(session),
+      onJoin: (session, memberId, partitions) => this.onJoin(session, memberId, partitions),
+      onBatch: (session, payload) => this.onBatch(session, payload),
+      onCrash: (session, error, restart) => this.onCrash(session, error, restart),
+    };
   }
 
   get closed(): boolean {
@@ -259,9 +250,7 @@ export class KafkaConsumer implements Consumer {
       return new Map();
     }
     try {
-      await session.consumer.commitOffsets(
-        [...offsets].map(([p, offset]) => ({ topic: p.topic, partition: p.index, offset: String(offset) })),
-      );
+      await session.commit(offsets);
     } catch (error) {
       const type = kafkaErrorType(error);
       if (type !== undefined && MEMBERSHIP_LOST.has(type)) {
@@ -362,58 +351,32 @@ export class KafkaConsumer implements Consumer {
     const generation = this.generation;
     const session = this.session;
     if (!session) return;
-    const offsets = await this.startOffsets(partitions);
+    const offsets = await this.startOffsets.forAssignment(partitions);
     // A newer join superseded this assignment while we looked offsets up.
     if (generation !== this.generation || session !== this.session) return;
     for (const [p, offset] of offsets) {
       this.working.set(p, offset);
       this.fetchPosition.set(p, offset);
-      session.consumer.seek({ topic: p.topic, partition: p.index, offset: String(offset) });
+      session.seek(p, offset);
     }
     this.membershipLost = false;
     // Pauses do not survive reassignment (specs/arroyo.md §6.1).
     for (const p of partitions) this.syncKafkajsPause(p);
-    this.logger.info({ partitions: partitions.map(String), memberId: this.member }, "kafka.consumer.assigned");
+    this.logger.info(
+      { partitions: partitions.map(String), memberId: this.member },
+      "kafka.consumer.assigned",
+    );
     if (partitions.length > 0) await session.callbacks.onAssign?.(offsets);
-  }
-
-  private async watermarks(topics: Iterable<Topic>): Promise<Map<Partition, Watermarks>> {
-    const out = new Map<Partition, Watermarks>();
-    for (const topic of new Set(topics)) {
-      const [low, high] = await Promise.all([this.admin.startOffsets(topic), this.admin.endOffsets(topic)]);
-      for (const [p, highOffset] of high) out.set(p, { low: low.get(p) ?? 0, high: highOffset });
-    }
-    return out;
-  }
-
-  private async startOffsets(partitions: ReadonlyArray<Partition>): Promise<Map<Partition, number>> {
-    const topics = [...new Set(partitions.map((p) => p.topic))];
-    const [committed, marks] = await Promise.all([
-      this.admin.committedOffsets(this.config.groupId, topics),
-      this.watermarks(topics),
-    ]);
-    const offsets = new Map<Partition, number>();
-    for (const p of [...partitions].sort(Partition.compare)) {
-      const range = marks.get(p);
-      if (!range) throw new ConsumerError(`no watermarks for assigned partition ${p.key}`);
-      offsets.set(
-        p,
-        resolveStartOffset(p, committed.get(p), range, this.config.autoOffsetReset, this.config.strictOffsetReset),
-      );
-    }
-    return offsets;
   }
 
   private async checkSeeks(): Promise<void> {
     const sought = [...this.seekPending];
-    const marks = await this.watermarks(sought.map((p) => p.topic));
+    const marks = await this.startOffsets.watermarks(sought);
     for (const p of sought) {
       // Revoked or re-sought while we looked: the newer state decides.
       if (!this.seekPending.has(p) || !this.working.has(p)) continue;
-      const range = marks.get(p);
-      if (!range) throw new ConsumerError(`no watermarks for ${p.key}`);
       this.seekPending.delete(p);
-      checkSeekTarget(p, this.working.get(p)!, range);
+      checkSeekTarget(p, this.working.get(p)!, this.startOffsets.rangeOf(marks, p));
       this.syncKafkajsPause(p);
     }
   }
@@ -423,104 +386,61 @@ export class KafkaConsumer implements Consumer {
     const offset = this.working.get(p)!;
     this.buffer.discard(p);
     this.fetchPosition.set(p, offset);
-    this.session?.consumer.seek({ topic: p.topic, partition: p.index, offset: String(offset) });
+    this.session?.seek(p, offset);
   }
 
   private syncKafkajsPause(p: Partition): void {
-    const consumer = this.session?.consumer;
-    if (!consumer) return;
-    const shouldPause =
+    const paused =
       !this.working.has(p) || this.userPaused.has(p) || this.flowPaused.has(p) || this.seekPending.has(p);
-    if (shouldPause === this.kafkajsPaused.has(p)) return;
-    try {
-      if (shouldPause) consumer.pause([{ topic: p.topic, partitions: [p.index] }]);
-      else consumer.resume([{ topic: p.topic, partitions: [p.index] }]);
-    } catch (error) {
-      // Between a kafkajs crash and its restart there is no group to pause; the restart's
-      // rejoin revokes and reassigns everything, which sets the pause state afresh.
-      if (error instanceof Error && error.name === "KafkaJSNonRetriableError") return;
-      throw error;
-    }
-    if (shouldPause) this.kafkajsPaused.add(p);
-    else this.kafkajsPaused.delete(p);
+    this.session?.setPaused(p, paused);
   }
 
   // --- kafkajs side ----------------------------------------------------------------------
 
   private async startSession(topics: ReadonlyArray<Topic>, callbacks: SubscribeCallbacks): Promise<void> {
-    const heartbeatInterval = Math.min(HEARTBEAT_MAX_MS, Math.floor(this.config.sessionTimeoutMs / 3));
-    const consumer = this.kafka.consumer({
-      groupId: this.config.groupId,
-      sessionTimeout: this.config.sessionTimeoutMs,
-      rebalanceTimeout: this.config.maxPollIntervalMs,
-      heartbeatInterval,
-      maxWaitTimeInMs: this.config.fetchMaxWaitMs,
-      partitionAssigners: [this.gatedAssigner()],
-      allowAutoTopicCreation: false,
-    });
-    const session: Session = { consumer, callbacks, stopping: false };
-    consumer.on(consumer.events.GROUP_JOIN, (event) => this.onGroupJoin(session, event.payload));
-    consumer.on(consumer.events.CRASH, (event) => this.onCrash(session, event.payload));
-    try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...topics], fromBeginning: this.config.autoOffsetReset === "earliest" });
-    } catch (error) {
-      await consumer.disconnect();
-      throw new RecoverableError("cannot connect the Kafka consumer", { cause: error });
-    }
+    const session = new KafkaGroupSession(
+      this.kafka,
+      {
+        groupId: this.config.groupId,
+        sessionTimeoutMs: this.config.sessionTimeoutMs,
+        rebalanceTimeoutMs: this.config.maxPollIntervalMs,
+        heartbeatIntervalMs: this.heartbeatIntervalMs,
+        fetchMaxWaitMs: this.config.fetchMaxWaitMs,
+        fromBeginning: this.config.autoOffsetReset === "earliest",
+      },
+      callbacks,
+      this.handlers,
+    );
     this.session = session;
-    this.kafkajsPaused.clear();
-    // run() resolves after the first join; its failures arrive as CRASH events.
-    consumer
-      .run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
-        eachBatch: (payload) => this.onBatch(session, payload),
-      })
-      .catch((error: unknown) => {
-        if (session !== this.session) return;
-        this.fatal = new ConsumerError("the kafkajs consumer failed to start", { cause: error });
-        this.notify();
-      });
+    try {
+      await session.start(topics);
+    } catch (error) {
+      this.session = null;
+      throw error;
+    }
   }
 
   private async stopSession(timeoutMs: number): Promise<void> {
     const session = this.session;
     if (!session) return;
-    session.stopping = true;
     this.session = null;
     this.pendingAssignment = null;
     this.revocation?.done();
     this.revocation = null;
-    this.kafkajsPaused.clear();
-    // disconnect() stops the fetch loop and sends LeaveGroup, so the group rebalances now
-    // rather than after the session timeout.
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    const outcome = await Promise.race([session.consumer.disconnect().then(() => "left" as const), timedOut]);
-    clearTimeout(timer);
-    if (outcome === "timeout") this.logger.warn({ timeoutMs }, "kafka.consumer.leave_timeout");
-  }
-
-  private gatedAssigner(): PartitionAssigner {
-    return ({ cluster, groupId, logger }) => {
-      const findGroupCoordinator = cluster.findGroupCoordinator.bind(cluster);
-      cluster.findGroupCoordinator = async (group) => {
-        await this.beforeJoin();
-        return findGroupCoordinator(group);
-      };
-      return PartitionAssigners.roundRobin({ cluster, groupId, logger });
-    };
+    if (!(await session.stop(timeoutMs))) this.logger.warn({ timeoutMs }, "kafka.consumer.leave_timeout");
   }
 
   /** kafkajs is about to send JoinGroup: everything we hold is about to be taken away. */
-  private beforeJoin(): Promise<void> {
+  private beforeJoin(session: KafkaGroupSession): Promise<void> {
     this.generation++;
     this.pendingAssignment = null;
-    if (this.working.size === 0 || this.isClosed || !this.session || this.session.stopping || this.revocation) {
+    if (
+      session !== this.session ||
+      session.stopping ||
+      this.isClosed ||
+      this.working.size === 0 ||
+      this.revocation
+    ) {
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
@@ -541,34 +461,24 @@ export class KafkaConsumer implements Consumer {
     });
   }
 
-  private onGroupJoin(session: Session, payload: { memberId: string; memberAssignment: object }): void {
+  private onJoin(session: KafkaGroupSession, memberId: string, partitions: Partition[]): void {
     if (session !== this.session) return;
-    this.member = payload.memberId;
-    const assignment = payload.memberAssignment as Record<string, ReadonlyArray<number>>;
-    const partitions: Partition[] = [];
-    for (const [topic, indexes] of Object.entries(assignment)) {
-      for (const index of indexes) partitions.push(Partition.of(topic, index));
-    }
-    // Hold kafkajs off these partitions until poll() has resolved where they start.
-    const toPause = byTopic(partitions);
-    if (toPause.length > 0) session.consumer.pause(toPause);
-    for (const p of partitions) this.kafkajsPaused.add(p);
+    this.member = memberId;
     this.pendingAssignment = partitions;
     this.notify();
   }
 
-  private onCrash(session: Session, payload: { error: Error; restart: boolean }): void {
+  private onCrash(session: KafkaGroupSession, error: Error, restart: boolean): void {
     if (session !== this.session) return;
     this.membershipLost = true;
-    this.kafkajsPaused.clear();
-    this.logger.error({ err: payload.error, restart: payload.restart }, "kafka.consumer.crashed");
-    if (!payload.restart) {
-      this.fatal = new ConsumerError("the kafkajs consumer crashed and will not restart", { cause: payload.error });
+    this.logger.error({ err: error, restart }, "kafka.consumer.crashed");
+    if (!restart) {
+      this.fatal = new ConsumerError("the kafkajs consumer crashed and will not restart", { cause: error });
     }
     this.notify();
   }
 
-  private async onBatch(session: Session, payload: EachBatchPayload): Promise<void> {
+  private async onBatch(session: KafkaGroupSession, payload: EachBatchPayload): Promise<void> {
     if (session !== this.session || payload.isStale()) return;
     const { batch } = payload;
     const p = Partition.of(batch.topic, batch.partition);
@@ -613,7 +523,7 @@ export class KafkaConsumer implements Consumer {
   }
 
   private assertOpen(method: string): void {
-    if (this.isClosed) throw new ConsumerError(`consumer is closed (${method})`);
+    if (this.isClosed) throw new InvalidStateError(`consumer is closed (${method})`);
   }
 
   private assertAssigned(partitions: Iterable<Partition>): Partition[] {

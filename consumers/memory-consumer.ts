@@ -89,7 +89,9 @@ export class MemoryConsumer implements Consumer {
   tell(): Map<Partition, number> {
     this.assertOpen();
     const result = new Map<Partition, number>();
-    this.partitions.forEach((p, i) => result.set(p, this.offsets[i] as number));
+    this.partitions.forEach((p, i) => {
+      result.set(p, this.offsets[i] as number);
+    });
     return result;
   }
 
@@ -212,7 +214,9 @@ export class MemoryConsumer implements Consumer {
     this.offsets = sorted.map((p) => this.startOffset(p));
     this.pausedFlags = sorted.map(() => false);
     this.indexes.clear();
-    sorted.forEach((p, i) => this.indexes.set(p, i));
+    sorted.forEach((p, i) => {
+      this.indexes.set(p, i);
+    });
     this.cursor = 0;
   }
 

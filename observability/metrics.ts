@@ -175,6 +175,31 @@ export function createMetrics(registry: Registry = new Registry()) {
       labelNames: ["consumer", "kind"] as const,
       registers: r,
     }),
+    devRequests: new Counter({
+      name: "ingest_dev_requests_total",
+      help: "Requests answered by the dev server, by endpoint and HTTP status.",
+      labelNames: ["endpoint", "status"] as const,
+      registers: r,
+    }),
+    devRequestsRejected: new Counter({
+      name: "ingest_dev_requests_rejected_total",
+      help: "Requests the dev server refused (4xx/5xx), by endpoint and reason code.",
+      labelNames: ["endpoint", "reason"] as const,
+      registers: r,
+    }),
+    devRequestTime: new Histogram({
+      name: "ingest_dev_request_time_seconds",
+      help: "Time from a request's arrival to its response, by endpoint.",
+      labelNames: ["endpoint"] as const,
+      buckets: SECONDS_BUCKETS,
+      registers: r,
+    }),
+    devEnvelopeItems: new Counter({
+      name: "ingest_dev_envelope_items_total",
+      help: "Envelope items received by the dev server, by item type and outcome (produced or dropped).",
+      labelNames: ["item_type", "outcome"] as const,
+      registers: r,
+    }),
     dlqBufferEvicted: new Counter({
       name: "ingest_dlq_buffer_evicted_total",
       help: "Raw records evicted from the bounded dead-letter buffer before they were known good.",

@@ -97,7 +97,9 @@ export type CompressionName = (typeof COMPRESSION_NAMES)[number];
 
 export class UnknownCompression extends Error {
   constructor(readonly value: string) {
-    super(`unknown compression codec ${JSON.stringify(value)}; expected one of ${COMPRESSION_NAMES.join(", ")}`);
+    super(
+      `unknown compression codec ${JSON.stringify(value)}; expected one of ${COMPRESSION_NAMES.join(", ")}`,
+    );
     this.name = "UnknownCompression";
   }
 }

@@ -9,7 +9,9 @@ export interface KafkaClientConfig {
   readonly clientId: string;
 }
 
-export function kafkaClientConfig(options: Pick<Options, "kafkaBrokers" | "kafkaClientId">): KafkaClientConfig {
+export function kafkaClientConfig(
+  options: Pick<Options, "kafkaBrokers" | "kafkaClientId">,
+): KafkaClientConfig {
   return { brokers: options.kafkaBrokers, clientId: options.kafkaClientId };
 }
 

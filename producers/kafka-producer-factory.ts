@@ -5,7 +5,12 @@ import type { Metrics } from "../observability/metrics.ts";
 import type { Clock } from "../pipelines/types.ts";
 import { compressionType } from "./compression.ts";
 import { createKafkaClient, kafkaClientConfig, kafkaErrorType } from "./kafka-client.ts";
-import { type BatchSender, KafkaProducer, type KafkaProducerConfig, PartitionRecorder } from "./kafka-producer.ts";
+import {
+  type BatchSender,
+  KafkaProducer,
+  type KafkaProducerConfig,
+  PartitionRecorder,
+} from "./kafka-producer.ts";
 import type { Producer, ProducerFactory } from "./types.ts";
 
 /** The production `ProducerFactory`, plus `close()` for the one connection it shares. */
@@ -18,7 +23,11 @@ export interface KafkaProducerFactory extends ProducerFactory {
 
 export type KafkaProducerFactoryOptions = Pick<
   Options,
-  "kafkaBrokers" | "kafkaClientId" | "kafkaCompression" | "kafkaProducerLingerMs" | "kafkaProducerMaxBatchSize"
+  | "kafkaBrokers"
+  | "kafkaClientId"
+  | "kafkaCompression"
+  | "kafkaProducerLingerMs"
+  | "kafkaProducerMaxBatchSize"
 >;
 
 export function kafkaProducerConfig(options: KafkaProducerFactoryOptions): KafkaProducerConfig {
@@ -43,7 +52,7 @@ const IDEMPOTENCE_UNAVAILABLE = new Set([
 const PRODUCER_RETRY = { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 };
 
 /** kafkajs's DefaultPartitioner (Java's murmur2 for keyed records) that records its choices. */
-function recordingPartitioner(recorder: PartitionRecorder): () => (args: PartitionerArgs) => number {
+export function recordingPartitioner(recorder: PartitionRecorder): () => (args: PartitionerArgs) => number {
   return () => {
     const javaCompatible = Partitioners.DefaultPartitioner();
     return (args) => {
@@ -62,7 +71,12 @@ function recordingPartitioner(recorder: PartitionRecorder): () => (args: Partiti
  */
 export function createKafkaProducerFactory(
   options: KafkaProducerFactoryOptions,
-  deps: { readonly logger: Logger; readonly metrics?: Metrics; readonly clock?: Clock; readonly kafka?: Kafka },
+  deps: {
+    readonly logger: Logger;
+    readonly metrics?: Metrics;
+    readonly clock?: Clock;
+    readonly kafka?: Kafka;
+  },
 ): KafkaProducerFactory {
   const config = kafkaProducerConfig(options);
   const kafka = deps.kafka ?? createKafkaClient(kafkaClientConfig(options), deps.logger);

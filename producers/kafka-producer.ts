@@ -1,6 +1,12 @@
 import type { CompressionTypes, Message as KafkajsMessage, ProducerBatch, RecordMetadata } from "kafkajs";
 import type { Metrics } from "../observability/metrics.ts";
-import { type BrokerValue, type Clock, type KafkaPayload, Partition, systemClock } from "../pipelines/types.ts";
+import {
+  type BrokerValue,
+  type Clock,
+  type KafkaPayload,
+  Partition,
+  systemClock,
+} from "../pipelines/types.ts";
 import type { Destination, Producer } from "./types.ts";
 
 /** The slice of a kafkajs producer this module uses, so tests can stand in for the broker. */

@@ -1,5 +1,12 @@
 import { OffsetOutOfRange } from "../pipelines/errors.ts";
-import { type BrokerValue, type Clock, type KafkaPayload, Partition, systemClock, type Topic } from "../pipelines/types.ts";
+import {
+  type BrokerValue,
+  type Clock,
+  type KafkaPayload,
+  Partition,
+  systemClock,
+  type Topic,
+} from "../pipelines/types.ts";
 import { MemoryProducer, type MemoryProducerOptions } from "./memory-producer.ts";
 import type { Destination, ProducerFactory } from "./types.ts";
 

@@ -1,6 +1,11 @@
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { DEFAULT_SCHEMAS_DIR, loadSchemaManifest, ManifestError, type SchemaManifest } from "./registry/manifest.ts";
+import {
+  DEFAULT_SCHEMAS_DIR,
+  loadSchemaManifest,
+  ManifestError,
+  type SchemaManifest,
+} from "./registry/manifest.ts";
 import { valueSubject } from "./registry/types.ts";
 
 // `ingest schemas check`: the rules that keep old messages readable. Records stay on a
@@ -39,7 +44,10 @@ export function checkSchemas(
     manifest = loadSchemaManifest(dir);
   } catch (error) {
     if (error instanceof ManifestError) {
-      return { problems: error.problems.map((message) => ({ where: "manifest.json", message })), versions: 0 };
+      return {
+        problems: error.problems.map((message) => ({ where: "manifest.json", message })),
+        versions: 0,
+      };
     }
     throw error;
   }
@@ -51,7 +59,10 @@ export function checkSchemas(
       versions++;
       const expectedFile = `avro/${subject.schema}.v${newer.version}.avsc`;
       if (newer.file !== expectedFile) {
-        problems.push({ where: subject.subject, message: `v${newer.version} is ${newer.file}, expected ${expectedFile}` });
+        problems.push({
+          where: subject.subject,
+          message: `v${newer.version} is ${newer.file}, expected ${expectedFile}`,
+        });
       }
       for (const older of subject.versions.slice(0, index)) {
         try {
@@ -71,7 +82,10 @@ export function checkSchemas(
   const listed = new Set([...manifest.byId.values()].map((v) => v.file));
   for (const file of listAvsc(path.join(dir, "avro"))) {
     if (!listed.has(`avro/${file}`)) {
-      problems.push({ where: `avro/${file}`, message: "not listed in manifest.json (a version nobody can register)" });
+      problems.push({
+        where: `avro/${file}`,
+        message: "not listed in manifest.json (a version nobody can register)",
+      });
     }
     if (!VERSIONED_FILE.test(file)) {
       problems.push({ where: `avro/${file}`, message: "name is not <schema>.v<N>.avsc" });

@@ -179,7 +179,9 @@ export function translateLegacyPythonJson(bytes: Uint8Array): Uint8Array {
   let numberStart = 0;
 
   const endNumber = (end: number): void => {
-    const digits = Buffer.from(out.buffer, out.byteOffset + numberStart, end - numberStart).toString("latin1");
+    const digits = Buffer.from(out.buffer, out.byteOffset + numberStart, end - numberStart).toString(
+      "latin1",
+    );
     if (BigInt(digits) > U64_MAX) {
       out[numberStart] = 0x30;
       out.fill(0x20, numberStart + 1, end);

@@ -331,11 +331,12 @@ kafka_up() {
   kafka_format
   [[ -f "$KAFKA_LOG" ]] && mv -f "$KAFKA_LOG" "$KAFKA_LOG.1"
   log "starting kafka $KAFKA_VERSION (KRaft broker+controller) on 127.0.0.1:$KAFKA_PORT"
-  # setsid: the broker must outlive the shell (and test run) that started it.
+  # setsid: the broker must outlive the shell (and test run) that started it; 9>&- so it
+  # does not inherit, and hold forever, the lock of this script.
   setsid nohup java "-Xms256m" "-Xmx$KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KAFKA_LOG4J" -Dkafka.logs.dir="$KAFKA_HOME/logs" \
-    -cp "$(kafka_classpath)" kafka.Kafka "$KAFKA_CONFIG" >"$KAFKA_LOG" 2>&1 </dev/null &
+    -cp "$(kafka_classpath)" kafka.Kafka "$KAFKA_CONFIG" >"$KAFKA_LOG" 2>&1 </dev/null 9>&- &
   echo $! >"$KAFKA_PIDFILE"
   wait_ready kafka "$KAFKA_PIDFILE" kafka_ready "$KAFKA_LOG"
   log "kafka ready (pid $(<"$KAFKA_PIDFILE"))"
@@ -452,7 +453,7 @@ clickhouse_up() {
   log "starting clickhouse on http://127.0.0.1:$CLICKHOUSE_HTTP_PORT"
   # Run in the foreground of its own session rather than --daemon, so the pid we record
   # is the server's and a crash at startup lands in stdout.log.
-  (cd "$CH_HOME" && exec setsid nohup clickhouse-server --config-file="$CH_CONFIG" >"$CH_STDOUT" 2>&1 </dev/null) &
+  (cd "$CH_HOME" && exec setsid nohup clickhouse-server --config-file="$CH_CONFIG" >"$CH_STDOUT" 2>&1 </dev/null 9>&-) &
   echo $! >"$CH_PIDFILE"
   wait_ready clickhouse "$CH_PIDFILE" clickhouse_ready "$CH_ERR_LOG" "$CH_STDOUT"
   log "clickhouse ready (pid $(<"$CH_PIDFILE"))"
@@ -497,7 +498,7 @@ redis_up() {
   # Caches and dedupe keys only: a restart is allowed to lose everything.
   redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
     --save "" --appendonly no --daemonize yes --pidfile "$REDIS_PIDFILE" \
-    --logfile "$REDIS_LOG" --dir "$REDIS_HOME" ||
+    --logfile "$REDIS_LOG" --dir "$REDIS_HOME" 9>&- ||
     {
       show_log_tail "$REDIS_LOG"
       die "redis-server refused to start"

@@ -4,10 +4,12 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { loadOptions, type Options } from "../../config/options.ts";
 import { checkSchemas, type SchemaTopic } from "../../schemas/compat.ts";
+import { RegistryUnavailableError } from "../../schemas/errors.ts";
 import {
   createSchemaRegistry,
   DEFAULT_SCHEMAS_DIR,
   loadSchemaManifest,
+  SchemaIncompatibleError,
   type SchemaRegistry,
 } from "../../schemas/registry/index.ts";
 
@@ -26,10 +28,7 @@ const processIo: SchemasCommandIo = {
 
 // Only the keys this command reads; the full validation is the topology loader's job.
 const topologyTopics = z.object({
-  topics: z.record(
-    z.string(),
-    z.looseObject({ codec: z.string(), schema: z.string().optional() }),
-  ),
+  topics: z.record(z.string(), z.looseObject({ codec: z.string(), schema: z.string().optional() })),
 });
 
 /** The avro-relevant part of topology.yaml. */
@@ -68,14 +67,29 @@ export interface RegisterOptions {
 }
 
 /** Registers every version of every subject, oldest first; returns the exit code. */
-export async function runSchemasRegister(options: RegisterOptions, io: SchemasCommandIo = processIo): Promise<number> {
+export async function runSchemasRegister(
+  options: RegisterOptions,
+  io: SchemasCommandIo = processIo,
+): Promise<number> {
   const manifest = loadSchemaManifest(options.schemasDir);
   if (options.registry.kind === "embedded") {
-    io.out("schemas register: no SCHEMA_REGISTRY_URL, the embedded registry serves schemas/manifest.json ids");
+    io.out(
+      "schemas register: no SCHEMA_REGISTRY_URL, the embedded registry serves schemas/manifest.json ids",
+    );
   }
   for (const subject of manifest.subjects.values()) {
     for (const version of subject.versions) {
-      const id = await options.registry.register(subject.subject, version.text);
+      let id: number;
+      try {
+        id = await options.registry.register(subject.subject, version.text);
+      } catch (error) {
+        if (error instanceof SchemaIncompatibleError || error instanceof RegistryUnavailableError) {
+          const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
+          io.err(`schemas register: ${subject.subject} v${version.version}: ${error.message}${cause}`);
+          return 1;
+        }
+        throw error;
+      }
       io.out(`${subject.subject} v${version.version} (${version.file}) -> id ${id}`);
     }
   }
@@ -83,18 +97,32 @@ export async function runSchemasRegister(options: RegisterOptions, io: SchemasCo
 }
 
 export function schemasCommand(loadDefaults: () => Options = () => loadOptions()): Command {
-  const command = new Command("schemas").description("Check and register the Avro schemas of the internal topics.");
+  const command = new Command("schemas").description(
+    "Check and register the Avro schemas of the internal topics.",
+  );
 
   command
     .command("check")
-    .description("Fail when a schema is not backward compatible with its earlier versions, or the manifest is off.")
+    .description(
+      "Fail when a schema is not backward compatible with its earlier versions, or the manifest is off.",
+    )
     .option("--schemas-dir <dir>", "folder with manifest.json and avro/", DEFAULT_SCHEMAS_DIR)
-    .option("--topology <file>", "topology.yaml to cross-check avro topics against (default: option topologyFile)")
+    .option(
+      "--topology <file>",
+      "topology.yaml to cross-check avro topics against (default: option topologyFile)",
+    )
     .option("--no-topology", "skip the topology cross-check")
     .action((flags: { schemasDir: string; topology: string | boolean }) => {
       const topologyFile =
-        flags.topology === false ? undefined : typeof flags.topology === "string" ? flags.topology : loadDefaults().topologyFile;
-      process.exitCode = runSchemasCheck({ schemasDir: flags.schemasDir, ...(topologyFile ? { topologyFile } : {}) });
+        flags.topology === false
+          ? undefined
+          : typeof flags.topology === "string"
+            ? flags.topology
+            : loadDefaults().topologyFile;
+      process.exitCode = runSchemasCheck({
+        schemasDir: flags.schemasDir,
+        ...(topologyFile ? { topologyFile } : {}),
+      });
     });
 
   command
@@ -105,7 +133,10 @@ export function schemasCommand(loadDefaults: () => Options = () => loadOptions()
     .action(async (flags: { schemasDir: string; registryUrl?: string }) => {
       const options = loadDefaults();
       const registry = createSchemaRegistry(
-        { kafkaClientId: options.kafkaClientId, schemaRegistryUrl: flags.registryUrl ?? options.schemaRegistryUrl },
+        {
+          kafkaClientId: options.kafkaClientId,
+          schemaRegistryUrl: flags.registryUrl ?? options.schemaRegistryUrl,
+        },
         flags.schemasDir,
       );
       process.exitCode = await runSchemasRegister({ schemasDir: flags.schemasDir, registry });

@@ -94,6 +94,7 @@ export interface GroupingEvent {
   readonly logger: string | undefined;
   readonly release: string | undefined;
   readonly sdkName: string | undefined;
+  readonly sdkVersion: string | undefined;
   readonly tags: ReadonlyArray<readonly [string, string | undefined]>;
 }
 
@@ -358,6 +359,7 @@ export function readGroupingEvent(event: Json): GroupingEvent {
     logger: str(event.logger),
     release: lenientString(event.release)?.trim() || undefined,
     sdkName: sdk ? str(sdk.name) : undefined,
+    sdkVersion: sdk ? str(sdk.version) : undefined,
     tags: readTags(event.tags),
   };
 }

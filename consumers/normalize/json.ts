@@ -170,16 +170,19 @@ export function estimateFlatSize(value: unknown): number {
   }
 }
 
-/** Relay's `estimate_size`: the JSON size, counting strings as raw bytes plus quotes. */
-export function estimateSize(value: unknown): number {
+/**
+ * Relay's `estimate_size`: the JSON size, counting strings as raw bytes plus quotes. Stops
+ * counting once `limit` is passed (callers only compare against a threshold).
+ */
+export function estimateSize(value: unknown, limit = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return 0;
   if (typeof value !== "object" || value === null) return estimateFlatSize(value);
   let size = 2;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       if (i > 0) size += 1;
-      size += value[i] === undefined ? 4 : estimateSize(value[i]);
-      if (size >= 1 << 30) return size;
+      size += value[i] === undefined ? 4 : estimateSize(value[i], limit - size);
+      if (size > limit) return size;
     }
     return size;
   }
@@ -189,8 +192,9 @@ export function estimateSize(value: unknown): number {
     if (item === undefined) continue;
     if (!first) size += 1;
     first = false;
-    size += utf8Length(key) + 3 + estimateSize(item);
-    if (size >= 1 << 30) return size;
+    size += utf8Length(key) + 3;
+    size += estimateSize(item, limit - size);
+    if (size > limit) return size;
   }
   return size;
 }
@@ -253,4 +257,23 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 /** Sorted own keys, the iteration order of Relay's `Object<T>` (a BTreeMap). */
 export function sortedKeys(value: JsonObject): string[] {
   return Object.keys(value).sort();
+}
+
+export function asObject(value: unknown): JsonObject | undefined {
+  return isObject(value) ? value : undefined;
+}
+
+export function asArray(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
+}
+
+export function asString(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A shallow copy that keeps client keys such as `__proto__` as plain data. */
+export function shallowCopy(value: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const key of Object.keys(value)) setOwn(out, key, value[key]);
+  return out;
 }

@@ -73,7 +73,7 @@ export class MetaNode {
    * trimmed, so a large original would defeat trimming.
    */
   setOriginal(value: unknown): void {
-    if (estimateSize(value) >= 500) return;
+    if (estimateSize(value, 500) >= 500) return;
     this.hasOriginal = true;
     this.original = value;
   }
@@ -148,6 +148,10 @@ export class MetaTree {
     const node = this.at(path);
     node.addError(kind, data);
     node.setOriginal(original);
+  }
+
+  addRemark(path: Path, remark: Remark): void {
+    this.at(path).addRemark(remark);
   }
 
   /** Detaches the subtree at `path` and returns it. */

@@ -428,6 +428,7 @@ export function formatRfc3339(seconds: number): string {
 /** chrono's `Display` for `DateTime<Utc>`: `1969-12-31 23:59:59 UTC`. */
 export function formatUtcDisplay(seconds: number): string {
   const { date, time, micros } = splitSeconds(seconds);
-  const fraction = micros !== 0 ? `.${pad(micros * 1000, 9).replace(/0+$/, "")}` : "";
+  let fraction = "";
+  if (micros !== 0) fraction = micros % 1000 === 0 ? `.${pad(micros / 1000, 3)}` : `.${pad(micros, 6)}`;
   return `${date} ${time}${fraction} UTC`;
 }

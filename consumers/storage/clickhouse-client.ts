@@ -1,7 +1,10 @@
 import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import type { Options } from "../../config/options.ts";
 
-export type ClickHouseConnectionOptions = Pick<Options, "clickhouseUrl" | "clickhouseUser" | "clickhousePassword">;
+export type ClickHouseConnectionOptions = Pick<
+  Options,
+  "clickhouseUrl" | "clickhouseUser" | "clickhousePassword"
+>;
 
 /**
  * A client bound to no database: storage SQL always names `db`.`table`, so the same

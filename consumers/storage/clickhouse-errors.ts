@@ -31,7 +31,7 @@ const ROW_CODES = new Set([
   376, // CANNOT_PARSE_UUID
   457, // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
   467, // CANNOT_PARSE_BOOL
-  ]);
+]);
 
 const RETRYABLE_CODES = new Set([
   3, // UNEXPECTED_END_OF_FILE (connection cut mid-request)

@@ -124,7 +124,9 @@ export function eventsQuery(database: string, query: EventQuery): string {
   ];
   if (query.after) {
     const at = `toDateTime(${sqlInteger("cursor", query.after.timestamp)})`;
-    where.push(`(timestamp < ${at} OR (timestamp = ${at} AND toString(event_id) < ${sqlUuid("cursor", query.after.eventId)}))`);
+    where.push(
+      `(timestamp < ${at} OR (timestamp = ${at} AND toString(event_id) < ${sqlUuid("cursor", query.after.eventId)}))`,
+    );
   }
   return [
     "SELECT toString(event_id) AS event_id_text, project_id, group_id, toUnixTimestamp(timestamp) AS ts,",

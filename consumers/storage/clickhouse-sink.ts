@@ -3,11 +3,7 @@ import type { Options } from "../../config/options.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { Metrics } from "../../observability/metrics.ts";
 import { checkDatabaseName, queryRows } from "./clickhouse-client.ts";
-import {
-  classifyClickHouseError,
-  clickHouseErrorCode,
-  clickHouseErrorMessage,
-} from "./clickhouse-errors.ts";
+import { classifyClickHouseError, clickHouseErrorCode, clickHouseErrorMessage } from "./clickhouse-errors.ts";
 import {
   eventsQuery,
   type GroupRowJson,
@@ -83,7 +79,11 @@ export class ClickHouseSink implements StorageSink {
     );
   }
 
-  /** Folds the batch into the stored group rows (read, merge, insert a higher version). */
+  /**
+   * Folds the batch into the stored group rows (read, merge, insert a higher version). The
+   * read-then-write is safe because `events` is keyed by project id: one partition, hence
+   * one writer, per project.
+   */
   async upsertGroups(rows: ReadonlyArray<GroupRow>): Promise<WriteResult> {
     if (rows.length === 0) return { stored: 0, failures: [] };
     const byGroup = collectGroupRows(rows);
@@ -91,7 +91,9 @@ export class ClickHouseSink implements StorageSink {
     const indexesOf = new Map<string, number[]>();
     rows.forEach((row, index) => {
       const key = groupKey(row);
-      indexesOf.set(key, [...(indexesOf.get(key) ?? []), index]);
+      const indexes = indexesOf.get(key);
+      if (indexes) indexes.push(index);
+      else indexesOf.set(key, [index]);
     });
     const merged: Indexed[] = [...byGroup.entries()].map(([key, list], position) => ({
       index: position,
@@ -100,9 +102,11 @@ export class ClickHouseSink implements StorageSink {
     const keys = [...byGroup.keys()];
     const result = await this.write("groups", merged);
     // A failed merged row stands for every batch row of its group.
-    const failures = result.failures.flatMap((failure) =>
-      (indexesOf.get(keys[failure.index] ?? "") ?? []).map((index) => ({ ...failure, index })),
-    );
+    const failures = result.failures
+      .flatMap((failure) =>
+        (indexesOf.get(keys[failure.index] ?? "") ?? []).map((index) => ({ ...failure, index })),
+      )
+      .sort((a, b) => a.index - b.index);
     return { stored: rows.length - failures.length, failures };
   }
 
@@ -136,7 +140,9 @@ export class ClickHouseSink implements StorageSink {
   private async readGroups(keys: ReadonlyArray<GroupRow>): Promise<Map<string, GroupRow>> {
     const byProject = new Map<number, number[]>();
     for (const { project_id, group_id } of keys) {
-      byProject.set(project_id, [...(byProject.get(project_id) ?? []), group_id]);
+      const groupIds = byProject.get(project_id);
+      if (groupIds) groupIds.push(group_id);
+      else byProject.set(project_id, [group_id]);
     }
     const stored = new Map<string, GroupRow>();
     for (const [projectId, groupIds] of byProject) {
@@ -191,7 +197,11 @@ export class ClickHouseSink implements StorageSink {
     const values = rows.map((row) => row.value);
     try {
       await this.retrying(table, () =>
-        this.deps.client.insert({ table: `\`${this.database}\`.\`${table}\``, values, format: "JSONEachRow" }),
+        this.deps.client.insert({
+          table: `\`${this.database}\`.\`${table}\``,
+          values,
+          format: "JSONEachRow",
+        }),
       );
     } catch (error) {
       metrics?.storageInserts.inc({ consumer, table, outcome: "failed" });
@@ -214,7 +224,13 @@ export class ClickHouseSink implements StorageSink {
         onRetry: (error, retry, delayMs) => {
           metrics?.storageInserts.inc({ consumer, table: what, outcome: "retry" });
           logger.warn(
-            { operation: what, retry, delayMs, code: clickHouseErrorCode(error), error: clickHouseErrorMessage(error) },
+            {
+              operation: what,
+              retry,
+              delayMs,
+              code: clickHouseErrorCode(error),
+              error: clickHouseErrorMessage(error),
+            },
             "storage.retry",
           );
         },

@@ -10,7 +10,9 @@ import { RowMappingError } from "./row-errors.ts";
 export type JsonObject = { readonly [key: string]: unknown };
 
 export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonFloat);
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof JsonFloat)
+  );
 }
 
 export function isNumber(value: unknown): value is number | JsonFloat {
@@ -21,7 +23,8 @@ export function numberValue(value: number | JsonFloat): number {
   return typeof value === "number" ? value : value.value;
 }
 
-const U64_LIMIT = 18446744073709551616;
+// 2^64: integers at or above it do not fit serde_json's u64 and print as floats.
+const U64_LIMIT = 2 ** 64;
 
 /** serde_json's rendering of an f64: ryu's shortest form, always with `.0` or an exponent. */
 function formatFloat(value: number): string {
@@ -117,7 +120,8 @@ function expandIPv6(text: string): number[] | null {
     head = `${head.slice(0, lastColon + 1)}0:0`;
   }
   const halves = head.split("::");
-  const parse = (part: string): number[] => (part === "" ? [] : part.split(":").map((g) => Number.parseInt(g, 16)));
+  const parse = (part: string): number[] =>
+    part === "" ? [] : part.split(":").map((g) => Number.parseInt(g, 16));
   const left = parse(halves[0] ?? "");
   const right = halves.length > 1 ? parse(halves[1] ?? "") : [];
   const zeros = 8 - left.length - right.length;
@@ -226,7 +230,11 @@ export function readOptionalUuid(value: unknown, field: string): string | null {
 export function readOptionalUnsigned(value: unknown, field: string, max: number): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= max) return value;
-  throw new RowMappingError("invalid_field", field, `expected an integer in 0..${max}, got ${describe(value)}`);
+  throw new RowMappingError(
+    "invalid_field",
+    field,
+    `expected an integer in 0..${max}, got ${describe(value)}`,
+  );
 }
 
 export function readOptionalNumber(value: unknown, field: string): number | null {

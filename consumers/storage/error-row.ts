@@ -2,11 +2,12 @@ import type { Options } from "../../config/options.ts";
 import { OPTION_SPECS, OptionError } from "../../config/options.ts";
 import {
   compareUtf8,
+  describe,
+  hashToUuid,
   isObject,
   parseIpAddress,
   parseSnubaDatetime,
   parseUuid,
-  hashToUuid,
   readOptionalArray,
   readOptionalBool,
   readOptionalNumber,
@@ -14,7 +15,6 @@ import {
   readOptionalString,
   readOptionalUnsigned,
   unicodify,
-  describe,
 } from "./coerce.ts";
 import type { InsertBody, KafkaPosition } from "./insert-body.ts";
 import { mapContexts } from "./row-contexts.ts";
@@ -134,7 +134,9 @@ export function rowMappingConfig(options: Options): RowMappingConfig {
     defaultRetentionDays: options.defaultRetentionDays,
     validRetentionDays: new Set(integerList("validRetentionDays", options.validRetentionDays)),
     lowerRetentionDays: options.lowerRetentionDays,
-    stacktraceBlacklist: new Set(integerList("stacktraceBlacklistProjects", options.stacktraceBlacklistProjects)),
+    stacktraceBlacklist: new Set(
+      integerList("stacktraceBlacklistProjects", options.stacktraceBlacklistProjects),
+    ),
   };
 }
 
@@ -239,7 +241,11 @@ function mapReferer(headersValue: unknown): string | null {
   const headers = readOptionalArray(headersValue, "data.request.headers") ?? [];
   for (const [index, header] of headers.entries()) {
     if (!Array.isArray(header) || header.length !== 2 || typeof header[0] !== "string") {
-      throw new RowMappingError("invalid_field", `data.request.headers.${index}`, "expected a [name, value] pair");
+      throw new RowMappingError(
+        "invalid_field",
+        `data.request.headers.${index}`,
+        "expected a [name, value] pair",
+      );
     }
     if (header[0] === "Referer" || header[0] === "Referrer") return unicodify(header[1]);
   }

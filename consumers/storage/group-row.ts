@@ -1,4 +1,11 @@
-import { compareUtf8, isObject, parseSnubaDatetime, readOptionalArray, readOptionalObject, unicodify } from "./coerce.ts";
+import {
+  compareUtf8,
+  isObject,
+  parseSnubaDatetime,
+  readOptionalArray,
+  readOptionalObject,
+  unicodify,
+} from "./coerce.ts";
 import type { InsertBody } from "./insert-body.ts";
 import { RowMappingError } from "./row-errors.ts";
 
@@ -53,7 +60,11 @@ export function mapGroupRow(body: InsertBody, now: () => number = Date.now): Gro
   const groupId = requireUnsigned(body, "group_id");
   const primaryHash = body.primary_hash;
   if (typeof primaryHash !== "string") {
-    throw new RowMappingError(primaryHash == null ? "missing_field" : "invalid_field", "primary_hash", "required");
+    throw new RowMappingError(
+      primaryHash == null ? "missing_field" : "invalid_field",
+      "primary_hash",
+      "required",
+    );
   }
   const data = readOptionalObject(body.data, "data");
   const eventMs =

@@ -1,11 +1,7 @@
-import type { JsonFloat } from "./json-float.ts";
-
 // The parts of an `events` insert message (`[2, "insert", body, state]`, formats.md §2.7)
 // that storage reads. Values come from Kafka, so every field is still checked at run time;
-// these types document the shape and keep callers honest.
-
-/** A JSON number as `parseEventstreamJson` returns it. */
-export type JsonNumber = number | JsonFloat;
+// these types document the shape and keep callers honest. Numbers may be `JsonFloat`s
+// when the message was parsed with `parseEventstreamJson`.
 
 /** `body.data`: the processed event. Only the keys storage reads are named. */
 export interface EventData {
@@ -45,14 +41,6 @@ export interface InsertBody {
   readonly retention_days?: unknown;
   readonly group_first_seen?: unknown;
   readonly data?: EventData | null;
-  readonly [key: string]: unknown;
-}
-
-/** The 4th element of an insert: Sentry's post-process state (ignored by Snuba). */
-export interface PostProcessState {
-  readonly is_new?: unknown;
-  readonly is_regression?: unknown;
-  readonly is_new_group_environment?: unknown;
   readonly [key: string]: unknown;
 }
 

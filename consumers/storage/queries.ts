@@ -72,7 +72,8 @@ function decodeCursor(cursor: string): unknown[] {
 }
 
 function checkId(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new InvalidQueryError(`${name} must be a non-negative integer`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new InvalidQueryError(`${name} must be a non-negative integer`);
   return value;
 }
 
@@ -98,10 +99,12 @@ export async function listIssues(sink: StorageSink, params: ListIssuesParams): P
   let after: { lastSeen: number; groupId: number } | undefined;
   if (params.cursor !== undefined) {
     const [lastSeen, groupId] = decodeCursor(params.cursor);
-    if (typeof lastSeen !== "number" || typeof groupId !== "number") throw new InvalidQueryError("bad cursor");
+    if (typeof lastSeen !== "number" || typeof groupId !== "number")
+      throw new InvalidQueryError("bad cursor");
     after = { lastSeen: checkId("cursor", lastSeen), groupId: checkId("cursor", groupId) };
   }
-  const since = params.since === undefined ? undefined : Math.max(0, Math.floor(params.since.getTime() / 1000));
+  const since =
+    params.since === undefined ? undefined : Math.max(0, Math.floor(params.since.getTime() / 1000));
   // One extra row tells whether another page exists.
   const rows = await sink.readIssues({ projectId, since, limit: limit + 1, after });
   const page = rows.slice(0, limit);

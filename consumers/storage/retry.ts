@@ -53,14 +53,19 @@ export interface RetryHooks {
  * Runs `operation` until it succeeds, fails with a non-retryable error (rethrown as is), or
  * runs out of attempts (RetriesExhaustedError with the last error as cause).
  */
-export async function withRetry<T>(operation: () => Promise<T>, policy: BackoffPolicy, hooks: RetryHooks): Promise<T> {
+export async function withRetry<T>(
+  operation: () => Promise<T>,
+  policy: BackoffPolicy,
+  hooks: RetryHooks,
+): Promise<T> {
   const sleep = hooks.sleep ?? realSleep;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation();
     } catch (error) {
       if (!hooks.isRetryable(error)) throw error;
-      if (policy.maxAttempts > 0 && attempt >= policy.maxAttempts) throw new RetriesExhaustedError(attempt, error);
+      if (policy.maxAttempts > 0 && attempt >= policy.maxAttempts)
+        throw new RetriesExhaustedError(attempt, error);
       const wait = backoffDelayMs(policy, attempt);
       hooks.onRetry?.(error, attempt, wait);
       await sleep(wait, hooks.signal);

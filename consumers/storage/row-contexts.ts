@@ -39,12 +39,7 @@ function sortedEntries(object: JsonObject): Array<[string, unknown]> {
   return Object.entries(object).sort(([a], [b]) => compareUtf8(a, b));
 }
 
-function appendGeneric(
-  name: string,
-  context: JsonObject,
-  keys: string[],
-  values: string[],
-): void {
+function appendGeneric(name: string, context: JsonObject, keys: string[], values: string[]): void {
   for (const [key, raw] of sortedEntries(context)) {
     if (key === "type") continue;
     const value = contextStringify(raw);

@@ -1,3 +1,4 @@
+import type { JsonObject } from "./coerce.ts";
 import {
   describe,
   isObject,
@@ -7,7 +8,6 @@ import {
   readOptionalUnsigned,
   unicodify,
 } from "./coerce.ts";
-import type { JsonObject } from "./coerce.ts";
 import { RowMappingError } from "./row-errors.ts";
 
 // Exception stacks and frames as Snuba's parallel arrays (formats.md §4.3): one stack entry

@@ -141,6 +141,15 @@ function failureOf(index: number, error: InstanceType<typeof Database.SqliteErro
   return { index, code: error.code, message: error.message };
 }
 
+/** The SQLite file with its folders created, in WAL mode so readers do not block the writer. */
+export function openSqliteDatabase(path: string): Database.Database {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
+
 export class SqliteSink implements StorageSink {
   readonly kind = "sqlite" as const;
 
@@ -148,10 +157,7 @@ export class SqliteSink implements StorageSink {
 
   /** Opens (creating folders and file as needed) and migrates the SQLite file. */
   static open(path: string): SqliteSink {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
-    db.pragma("journal_mode = WAL");
-    db.pragma("busy_timeout = 5000");
+    const db = openSqliteDatabase(path);
     migrateSqlite(db);
     return new SqliteSink(db);
   }

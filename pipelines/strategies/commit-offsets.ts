@@ -47,7 +47,10 @@ export class CommitOffsets implements ProcessingStrategy<unknown> {
       const now = this.clock.now();
       if (now - this.lastLatencyAt >= LATENCY_INTERVAL_MS) {
         this.lastLatencyAt = now;
-        i.metrics.consumerLatency.observe({ consumer: i.consumer }, Math.max(0, now - message.timestamp) / 1000);
+        i.metrics.consumerLatency.observe(
+          { consumer: i.consumer },
+          Math.max(0, now - message.timestamp) / 1000,
+        );
       }
     }
     this.commit(message.committable);

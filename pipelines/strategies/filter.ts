@@ -52,7 +52,10 @@ export class Filter<T> implements ProcessingStrategy<T> {
     this.policy = (options.commitPolicy ?? IMMEDIATE).createState(this.clock.now());
     const i = options.instrumentation;
     if (i !== undefined) {
-      const counter = i.metrics.messagesFiltered.labels({ consumer: i.consumer, reason: options.reason ?? i.step });
+      const counter = i.metrics.messagesFiltered.labels({
+        consumer: i.consumer,
+        reason: options.reason ?? i.step,
+      });
       this.dropped = new BufferedCount((count) => counter.inc(count));
     }
   }

@@ -93,7 +93,11 @@ export class Produce implements ProcessingStrategy<KafkaPayload> {
   }
 
   poll(): void {
-    for (let head = this.queue.peek(); head !== undefined && head.state !== IN_FLIGHT; head = this.queue.peek()) {
+    for (
+      let head = this.queue.peek();
+      head !== undefined && head.state !== IN_FLIGHT;
+      head = this.queue.peek()
+    ) {
       if (!this.forwardHead(head)) break;
     }
     this.produced?.maybeFlush();

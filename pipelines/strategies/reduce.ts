@@ -30,8 +30,10 @@ export interface ReduceOptions<TIn, TAcc> {
 /**
  * Size/time batching with an accumulator (Arroyo's Reduce over Buffer, §4.4). A batch is
  * emitted as one `Value(accumulated, merged committable, last timestamp)`. A full batch is
- * flushed by the next `poll` or `submit`; a rejection in `submit` propagates before the new
- * message is added, so the retry is safe.
+ * flushed by the submit that filled it (Arroyo waits for the next poll or submit, which on
+ * an idle topic means a poll timeout later); if the next step rejects it, the next poll or
+ * submit retries, and a submit's rejection propagates before the new message is added, so
+ * the processor's retry is safe.
  *
  * Deliberate differences from Arroyo:
  * - [Q3] A filtered message that arrives while a batch is open is merged into the batch's
@@ -89,6 +91,7 @@ export class Reduce<TIn, TAcc> implements ProcessingStrategy<TIn> {
     this.accumulated = this.accumulator(this.accumulated, value);
     this.size += this.computeBatchSize === undefined ? 1 : this.computeBatchSize(value);
     this.count += 1;
+    if (this.size >= this.maxBatchSize) this.tryFlush();
   }
 
   poll(): void {
@@ -96,11 +99,7 @@ export class Reduce<TIn, TAcc> implements ProcessingStrategy<TIn> {
       this.count > 0 &&
       (this.size >= this.maxBatchSize || this.clock.now() - this.openedAt >= this.maxBatchTimeMs)
     ) {
-      try {
-        this.flush();
-      } catch (error) {
-        if (!(error instanceof MessageRejected)) throw error;
-      }
+      this.tryFlush();
     }
     this.next.poll();
   }
@@ -133,6 +132,16 @@ export class Reduce<TIn, TAcc> implements ProcessingStrategy<TIn> {
     this.next.submit(this.batchMessage());
     this.recordFlush();
     this.reset();
+  }
+
+  // The message that filled the batch is already accepted, so a rejection here only means
+  // the batch waits for the next poll.
+  private tryFlush(): void {
+    try {
+      this.flush();
+    } catch (error) {
+      if (!(error instanceof MessageRejected)) throw error;
+    }
   }
 
   private batchMessage(): Message<TAcc> {

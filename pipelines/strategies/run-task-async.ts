@@ -62,7 +62,13 @@ export class RunTaskAsync<TIn, TOut> implements ProcessingStrategy<TIn> {
   submit(message: Message<TIn | FilteredPayload>): void {
     if (this.closed) throw new InvalidStateError("RunTaskAsync: submit after close");
     if (this.queue.length >= this.maxPending) throw new MessageRejected();
-    const entry: Entry<TIn, TOut> = { message, state: WAITING, result: undefined, error: undefined, settled: undefined };
+    const entry: Entry<TIn, TOut> = {
+      message,
+      state: WAITING,
+      result: undefined,
+      error: undefined,
+      settled: undefined,
+    };
     this.queue.push(entry);
     if (isFiltered(message.payload)) {
       entry.state = DONE;

@@ -1,9 +1,9 @@
 import { InvalidStateError, MessageRejected } from "../errors.ts";
 import {
+  type Committable,
   type FilteredPayload,
   isFiltered,
   Message,
-  type Committable,
   type MessageValue,
   mergeCommittable,
   type Partition,

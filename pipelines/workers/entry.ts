@@ -42,7 +42,12 @@ export default async function runBatch(request: WorkerRequest): Promise<unknown>
     const message =
       topic === null || topic === undefined
         ? Message.value(payloads[i], NO_OFFSETS, timestamps[i])
-        : Message.broker(payloads[i], Partition.of(topic, partitions[i] as number), offsets[i] as number, timestamps[i] as number);
+        : Message.broker(
+            payloads[i],
+            Partition.of(topic, partitions[i] as number),
+            offsets[i] as number,
+            timestamps[i] as number,
+          );
     try {
       let result = fn(message);
       if (isThenable(result)) result = await result;

@@ -25,7 +25,10 @@ export type WireBatch = [
 ];
 
 /** Per item: its result, or nothing when the item was invalid. */
-export type WireResults = [results: unknown[], invalid: [item: number, reason: string, detail: string | undefined][]];
+export type WireResults = [
+  results: unknown[],
+  invalid: [item: number, reason: string, detail: string | undefined][],
+];
 
 export function encode(value: WireBatch | WireResults): Uint8Array {
   const buffer = serialize(value);

@@ -99,7 +99,11 @@ export class AvroCodec<T> implements Codec<T> {
 
   private schemaId(bytes: Uint8Array): number {
     if (bytes.length < HEADER_BYTES) {
-      throw new DecodeError(FORMAT, "truncated-avro", `${bytes.length} bytes, shorter than the 5-byte header`);
+      throw new DecodeError(
+        FORMAT,
+        "truncated-avro",
+        `${bytes.length} bytes, shorter than the 5-byte header`,
+      );
     }
     if (bytes[0] !== MAGIC) {
       throw new DecodeError(FORMAT, "bad-magic-byte", `first byte is ${bytes[0]}, expected 0`);
@@ -121,5 +125,9 @@ export class AvroCodec<T> implements Codec<T> {
 }
 
 function unknownId(id: number, subject: string): DecodeError {
-  return new DecodeError(FORMAT, "unknown-schema-id", `schema id ${id} is not known to the registry (${subject})`);
+  return new DecodeError(
+    FORMAT,
+    "unknown-schema-id",
+    `schema id ${id} is not known to the registry (${subject})`,
+  );
 }

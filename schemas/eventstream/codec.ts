@@ -58,7 +58,10 @@ const SHAPES: Readonly<Record<EventStreamOperation, BodyShape>> = {
   end_delete_groups: DELETE_GROUPS,
   start_merge: MERGE,
   end_merge: MERGE,
-  start_unmerge: { required: { project_id: "id" }, optional: { transaction_id: "string", ...UNMERGE_FIELDS } },
+  start_unmerge: {
+    required: { project_id: "id" },
+    optional: { transaction_id: "string", ...UNMERGE_FIELDS },
+  },
   end_unmerge: { required: { project_id: "id", ...UNMERGE_FIELDS }, optional: { transaction_id: "string" } },
   start_delete_tag: { required: { project_id: "id" }, optional: { tag: "string", datetime: "string" } },
   end_delete_tag: { required: { project_id: "id", tag: "string", datetime: "string" }, optional: {} },
@@ -73,7 +76,12 @@ const SHAPES: Readonly<Record<EventStreamOperation, BodyShape>> = {
   },
   replace_group: {
     required: { project_id: "id", event_ids: "string[]", new_group_id: "int" },
-    optional: { from_timestamp: "string", to_timestamp: "string", transaction_id: "string", datetime: "string" },
+    optional: {
+      from_timestamp: "string",
+      to_timestamp: "string",
+      transaction_id: "string",
+      datetime: "string",
+    },
   },
   exclude_groups: { required: { project_id: "id", group_ids: "id[]" }, optional: {} },
 };
@@ -89,7 +97,12 @@ export function parseEventStreamMessage(bytes: Uint8Array, limits: PayloadLimits
   }
   const [version, operation, body] = tuple;
   if (version !== EVENTSTREAM_VERSION) {
-    throw new DecodeError(FORMAT, "unsupported-version", `version ${JSON.stringify(version)}, expected 2`, "[0]");
+    throw new DecodeError(
+      FORMAT,
+      "unsupported-version",
+      `version ${JSON.stringify(version)}, expected 2`,
+      "[0]",
+    );
   }
   if (typeof operation !== "string") {
     throw new DecodeError(FORMAT, "wrong-type", "operation is not a string", "[1]");
@@ -108,11 +121,19 @@ export function parseEventStreamMessage(bytes: Uint8Array, limits: PayloadLimits
   }
   const checked = checkBody(body, SHAPES[op], "[2]");
   if (op === "insert") {
-    const data = checked.data as JsonObject;
-    if (typeof data.received !== "number") {
-      throw new DecodeError(FORMAT, "missing-field", "data.received must be a number", "[2].data.received");
+    const received = (checked.data as JsonObject).received;
+    if (received === undefined) {
+      throw new DecodeError(FORMAT, "missing-field", "required key received is missing", "[2].data.received");
     }
-    return { version: EVENTSTREAM_VERSION, operation: op, body: checked as InsertEventBody, state: tuple[3]! };
+    if (typeof received !== "number") {
+      throw new DecodeError(FORMAT, "wrong-type", "expected a number", "[2].data.received");
+    }
+    return {
+      version: EVENTSTREAM_VERSION,
+      operation: op,
+      body: checked as InsertEventBody,
+      state: tuple[3]!,
+    };
   }
   return { version: EVENTSTREAM_VERSION, operation: op, body: checked } as EventStreamMessage;
 }
@@ -155,10 +176,13 @@ function checkField(value: JsonValue, kind: FieldKind, path: string): void {
       return;
     case "id[]":
       if (!Array.isArray(value)) fail("an array of integers");
-      (value as JsonValue[]).forEach((item, i) => checkInteger(item, `${path}[${i}]`, Number.MIN_SAFE_INTEGER));
+      for (const [i, item] of (value as JsonValue[]).entries()) {
+        checkInteger(item, `${path}[${i}]`, Number.MIN_SAFE_INTEGER);
+      }
       return;
     case "string[]":
-      if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) fail("an array of strings");
+      if (!Array.isArray(value) || !value.every((item) => typeof item === "string"))
+        fail("an array of strings");
       return;
     case "object":
       if (typeof value !== "object" || value === null || Array.isArray(value)) fail("a JSON object");
@@ -209,7 +233,8 @@ export function eventStreamHeaders(
 ): Array<[string, Buffer]> {
   const headers: Array<[string, string]> = [];
   if (message.operation === "insert") {
-    if (!options) throw new EncodeError(FORMAT, "invalid-value", "insert headers need the received timestamp");
+    if (!options)
+      throw new EncodeError(FORMAT, "invalid-value", "insert headers need the received timestamp");
     const state = stateObject(message.state);
     const queue = options.queue ?? (typeof state?.queue === "string" ? state.queue : "post_process_errors");
     headers.push(["Received-Timestamp", pythonFloat(options.receivedTimestamp)]);
@@ -229,7 +254,8 @@ export function eventStreamHeaders(
         ["is_regression", flag(state?.is_regression)],
         ["skip_consume", flag(state?.skip_consume)],
       );
-      if (state?.group_states !== undefined) headers.push(["group_states", JSON.stringify(state.group_states)]);
+      if (state?.group_states !== undefined)
+        headers.push(["group_states", JSON.stringify(state.group_states)]);
     }
     headers.push(["queue", queue]);
   }

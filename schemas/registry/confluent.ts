@@ -1,4 +1,8 @@
-import { COMPATIBILITY, SchemaRegistry as KafkajsRegistry, SchemaType } from "@kafkajs/confluent-schema-registry";
+import {
+  COMPATIBILITY,
+  SchemaRegistry as KafkajsRegistry,
+  SchemaType,
+} from "@kafkajs/confluent-schema-registry";
 import type avro from "avsc";
 import { RegistryUnavailableError } from "../errors.ts";
 import { SchemaIncompatibleError, type SchemaRegistry, type SchemaVersion } from "./types.ts";

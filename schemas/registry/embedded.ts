@@ -23,7 +23,12 @@ export class EmbeddedSchemaRegistry implements SchemaRegistry {
 
   constructor(manifest: SchemaManifest) {
     for (const [subject, entry] of manifest.subjects) {
-      const versions = entry.versions.map((v) => ({ id: v.id, version: v.version, text: v.text, type: v.type }));
+      const versions = entry.versions.map((v) => ({
+        id: v.id,
+        version: v.version,
+        text: v.text,
+        type: v.type,
+      }));
       this.subjects.set(subject, versions);
       for (const v of versions) this.byId.set(v.id, v);
     }

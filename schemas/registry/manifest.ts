@@ -98,10 +98,13 @@ export function loadSchemaManifest(dir: string = DEFAULT_SCHEMAS_DIR): SchemaMan
     const versions: ManifestVersion[] = [];
     entry.versions.forEach((v, index) => {
       if (v.version !== index + 1) {
-        problems.push(`${subject}: versions must be 1, 2, 3... in order; entry ${index} is version ${v.version}`);
+        problems.push(
+          `${subject}: versions must be 1, 2, 3... in order; entry ${index} is version ${v.version}`,
+        );
       }
       const taken = byId.get(v.id);
-      if (taken) problems.push(`${subject} v${v.version}: id ${v.id} is already ${taken.subject} v${taken.version}`);
+      if (taken)
+        problems.push(`${subject} v${v.version}: id ${v.id} is already ${taken.subject} v${taken.version}`);
       const schemaPath = path.join(dir, v.file);
       if (!existsSync(schemaPath)) {
         problems.push(`${subject} v${v.version}: ${v.file} does not exist`);
@@ -112,7 +115,9 @@ export function loadSchemaManifest(dir: string = DEFAULT_SCHEMAS_DIR): SchemaMan
       try {
         type = parseAvroSchema(text);
       } catch (error) {
-        problems.push(`${v.file}: not a valid Avro schema: ${error instanceof Error ? error.message : error}`);
+        problems.push(
+          `${v.file}: not a valid Avro schema: ${error instanceof Error ? error.message : error}`,
+        );
         return;
       }
       const version: ManifestVersion = { subject, version: v.version, id: v.id, file: v.file, text, type };

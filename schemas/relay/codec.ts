@@ -198,15 +198,20 @@ class FieldReader {
 
   nullableString(key: string): string | null {
     const value = this.get(key);
-    if (value !== null && typeof value !== "string") throw wrongType(this.path(key), "a string or nil", value);
+    if (value !== null && typeof value !== "string")
+      throw wrongType(this.path(key), "a string or nil", value);
     return value;
   }
 
   /** A non-negative integer that JS numbers hold exactly (ids, counts, Unix seconds). */
   integer(key: string): number {
-    const value = this.get(key);
+    let value = this.get(key);
+    // 64-bit msgpack integers (0xcf/0xd3, what rmp writes from 2^32 up) arrive as bigint.
     if (typeof value === "bigint") {
-      throw new DecodeError(FORMAT, "out-of-range", `integer ${value} is outside 0..2^53-1`, this.path(key));
+      if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) {
+        throw new DecodeError(FORMAT, "out-of-range", `integer ${value} is outside 0..2^53-1`, this.path(key));
+      }
+      value = Number(value);
     }
     if (typeof value !== "number" || !Number.isInteger(value)) {
       throw wrongType(this.path(key), "an integer", value);
@@ -339,6 +344,6 @@ export function eventIdToKey(eventId: string): Buffer {
 
 /** The event id a Relay key carries, or undefined when the key is not 16 bytes. */
 export function eventIdFromKey(key: Uint8Array | null): string | undefined {
-  if (!key || key.length !== 16) return undefined;
+  if (key?.length !== 16) return undefined;
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("hex");
 }

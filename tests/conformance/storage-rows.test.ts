@@ -41,7 +41,13 @@ const rowFixtures = readdirSync(join(FIXTURES, "rows"))
 
 describe("mapInsertToRow against Snuba's snapshot rows", () => {
   it("has a snapshot for each of the five fixtures Snuba tests", () => {
-    expect(rowFixtures).toEqual(["error-with-threads", "errors1", "null-tag-keys", "null-values", "sdk-info-java"]);
+    expect(rowFixtures).toEqual([
+      "error-with-threads",
+      "errors1",
+      "null-tag-keys",
+      "null-values",
+      "sdk-info-java",
+    ]);
   });
 
   for (const name of rowFixtures) {
@@ -63,7 +69,11 @@ describe("mapInsertToRow against Snuba's snapshot rows", () => {
   }
 
   it("maps the fixtures without a snapshot row without error", () => {
-    for (const name of ["error-with-null-threads", "error-with-null-values-threads", "weird-transaction-source"]) {
+    for (const name of [
+      "error-with-null-threads",
+      "error-with-null-values-threads",
+      "weird-transaction-source",
+    ]) {
       const row = mapInsertToRow(readInsertBody(name), { config, kafka: KAFKA });
       expect(row.deleted).toBe(0);
       expect(row.retention_days).toBe(90);

@@ -103,7 +103,8 @@ const SKIP_INDEXES = [
 
 function columnDefinition(column: Column, context: MigrationContext): string {
   const { capabilities } = context;
-  const type = column.lowCardinality && capabilities.lowCardinality ? `LowCardinality(${column.type})` : column.type;
+  const type =
+    column.lowCardinality && capabilities.lowCardinality ? `LowCardinality(${column.type})` : column.type;
   const parts = [`\`${column.name}\``, type];
   if (column.expression) parts.push(column.expression);
   if (column.codec && capabilities.codecs) parts.push(`CODEC(${column.codec})`);

@@ -32,7 +32,12 @@ export class ServerVersionError extends Error {
 export function parseServerVersion(text: string): ServerVersion {
   const match = /^(\d+)\.(\d+)(?:\.(\d+))?/.exec(text.trim());
   if (!match) throw new ServerVersionError(text);
-  return { major: Number(match[1]), minor: Number(match[2]), patch: Number(match[3] ?? 0), text: text.trim() };
+  return {
+    major: Number(match[1]),
+    minor: Number(match[2]),
+    patch: Number(match[3] ?? 0),
+    text: text.trim(),
+  };
 }
 
 function atLeast(version: ServerVersion, major: number, minor: number): boolean {

@@ -72,7 +72,9 @@ export function migrateSqlite(db: BetterSqlite3.Database): Array<{ version: numb
   db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)",
   );
-  const isApplied = db.prepare<[number], { version: number }>("SELECT version FROM schema_migrations WHERE version = ?");
+  const isApplied = db.prepare<[number], { version: number }>(
+    "SELECT version FROM schema_migrations WHERE version = ?",
+  );
   const record = db.prepare<[number, string, number]>(
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
   );

@@ -1,0 +1,360 @@
+import { GroupingComponent, hashValues } from "./component.ts";
+import {
+  type CompiledGroupingConfig,
+  compileGroupingConfig,
+  DEFAULT_PROJECT_GROUPING_CONFIG,
+  type ProjectGroupingConfig,
+} from "./config.ts";
+import { type ContributesHit, type MatchFrame, NO_EXCEPTION, toMatchFrames } from "./enhancements/engine.ts";
+import { type GroupingEvent, type GroupingStacktrace, readGroupingEvent, stacktracesOf } from "./event-view.ts";
+import {
+  DEFAULT_FINGERPRINT_VARIABLE,
+  findFingerprintRule,
+  fingerprintType,
+  isDefaultFingerprintEntry,
+  type MatchedRuleInfo,
+  matchedRuleInfo,
+  resolveFingerprint,
+} from "./fingerprinting.ts";
+import type { ComponentsByVariant, StrategyContext } from "./strategies/context.ts";
+import { chainedException, exceptionData } from "./strategies/exception.ts";
+import { cspStrategy, hostnameReportStrategy, messageStrategy, templateStrategy } from "./strategies/simple.ts";
+import { stacktraceVariants } from "./strategies/stacktrace.ts";
+import { threadsStrategy } from "./strategies/threads.ts";
+
+// Sentry's `get_grouping_variants_for_event` and the steps before it (`normalize_stacktraces_
+// for_grouping`, `apply_server_fingerprinting`) as one pure function of an event and a
+// project's grouping settings.
+
+export type VariantType =
+  | "component"
+  | "salted_component"
+  | "custom_fingerprint"
+  | "built_in_fingerprint"
+  | "checksum"
+  | "hashed_checksum"
+  | "fallback";
+
+export interface FingerprintInfo {
+  readonly client_fingerprint?: ReadonlyArray<string>;
+  readonly matched_rule?: MatchedRuleInfo;
+}
+
+export interface GroupingVariant {
+  readonly type: VariantType;
+  readonly hash: string | null;
+  readonly contributes: boolean;
+  readonly hint: string | null;
+  readonly description: string;
+  /** The exact strings fed to MD5, in order. */
+  readonly contributingValues: ReadonlyArray<string>;
+  /** The component tree (component and salted variants). */
+  readonly component?: GroupingComponent;
+  /** The fingerprint values (fingerprint and salted variants). */
+  readonly values?: ReadonlyArray<string>;
+  readonly fingerprintInfo?: FingerprintInfo;
+}
+
+export interface GroupingResult {
+  readonly config: string;
+  /** Non-null variant hashes, `system` last: the order Sentry stores them. */
+  readonly hashes: ReadonlyArray<string>;
+  /** Variants by name, in Sentry's order. */
+  readonly variants: Readonly<Record<string, GroupingVariant>>;
+  readonly fingerprintInfo: FingerprintInfo | undefined;
+}
+
+const CHECKSUM = /^[0-9a-f]{32}$/;
+
+interface Strategy {
+  readonly name: string;
+  /** Whether the variant processor drops variants without a contributing stack trace. */
+  readonly stacktraceVariantProcessor: boolean;
+  run(event: GroupingEvent, context: StrategyContext): ComponentsByVariant | undefined;
+}
+
+// In score order: the first strategy with a contributing component wins.
+const STRATEGIES: ReadonlyArray<Strategy> = [
+  {
+    name: "exception",
+    stacktraceVariantProcessor: true,
+    run: (event, context) => (event.exceptions ? chainedException(event.exceptions, context) : undefined),
+  },
+  {
+    name: "threads",
+    stacktraceVariantProcessor: true,
+    run: (event, context) => (event.threads ? threadsStrategy(event.threads, context) : undefined),
+  },
+  {
+    name: "stacktrace",
+    stacktraceVariantProcessor: true,
+    run: (event, context) => (event.stacktrace ? stacktraceVariants(event.stacktrace, context, NO_EXCEPTION) : undefined),
+  },
+  {
+    name: "template",
+    stacktraceVariantProcessor: false,
+    run: (event) => (event.template ? templateStrategy(event.template) : undefined),
+  },
+  {
+    name: "csp",
+    stacktraceVariantProcessor: false,
+    run: (event) => (event.csp ? cspStrategy(event.csp) : undefined),
+  },
+  {
+    name: "hpkp",
+    stacktraceVariantProcessor: false,
+    run: (event) => (event.hpkp ? hostnameReportStrategy("hpkp", "hpkp", event.hpkp) : undefined),
+  },
+  {
+    name: "expectstaple",
+    stacktraceVariantProcessor: false,
+    run: (event) =>
+      event.expectstaple ? hostnameReportStrategy("expect_staple", "expect-staple", event.expectstaple) : undefined,
+  },
+  {
+    name: "expectct",
+    stacktraceVariantProcessor: false,
+    run: (event) => (event.expectct ? hostnameReportStrategy("expect_ct", "expect-ct", event.expectct) : undefined),
+  },
+  {
+    name: "message",
+    stacktraceVariantProcessor: false,
+    run: (event) => (event.logentry ? messageStrategy(event) : undefined),
+  },
+];
+
+/** Strips `!`, drops non-priority duplicates of priority hashes, applies the processor. */
+function finishStrategy(strategy: Strategy, produced: ComponentsByVariant): Map<string, GroupingComponent> {
+  const result = new Map<string, GroupingComponent>();
+  const priorityByHash = new Map<string, string>();
+  const others: string[] = [];
+  for (const [rawName, component] of produced) {
+    const priority = rawName.startsWith("!");
+    const name = priority ? rawName.slice(1) : rawName;
+    if (component.contributes) {
+      if (priority) priorityByHash.set(component.hash()!, name);
+      else others.push(name);
+    }
+    result.set(name, component);
+  }
+  for (const name of others) {
+    const component = result.get(name)!;
+    const match = priorityByHash.get(component.hash()!);
+    if (match !== undefined) {
+      component.update({ contributes: false, hint: `ignored because hash matches ${match} variant` });
+    }
+  }
+  if (strategy.stacktraceVariantProcessor && result.size > 1) {
+    const withStacktrace = [...result].filter(([, c]) => c.hasContributingDescendant("stacktrace")).map(([n]) => n);
+    if (withStacktrace.length > 0) {
+      const suffix = withStacktrace.length === 1 ? `the ${withStacktrace[0]} variant does` : "others do";
+      for (const [name, component] of result) {
+        if (withStacktrace.includes(name)) continue;
+        component.update({
+          contributes: false,
+          hint: `ignored because this variant does not have a contributing stacktrace, but ${suffix}`,
+        });
+      }
+    }
+  }
+  return result;
+}
+
+function strategyRoots(event: GroupingEvent, context: StrategyContext): Map<string, GroupingComponent> {
+  let winner: string | undefined;
+  let precedenceHint: string | undefined;
+  const byVariant = new Map<string, GroupingComponent[]>();
+  for (const strategy of STRATEGIES) {
+    const produced = strategy.run(event, context);
+    if (produced === undefined) continue;
+    const components = finishStrategy(strategy, produced);
+    for (const [variant, component] of components) {
+      const list = byVariant.get(variant);
+      if (list) list.push(component);
+      else byVariant.set(variant, [component]);
+      if (!component.contributes) continue;
+      if (winner === undefined) {
+        winner = strategy.name;
+        const contributing = [...components]
+          .filter(([, c]) => c.contributes)
+          .map(([n]) => n)
+          .sort()
+          .join("/");
+        const verb = strategy.name.endsWith("s") ? "take" : "takes";
+        precedenceHint =
+          variant === "default"
+            ? `ignored because ${strategy.name} ${verb} precedence`
+            : `ignored because ${contributing} ${strategy.name} ${verb} precedence`;
+      } else if (strategy.name !== winner) {
+        component.update({ contributes: false, hint: precedenceHint });
+      }
+    }
+  }
+  const roots = new Map<string, GroupingComponent>();
+  for (const [variant, components] of byVariant) {
+    const root = new GroupingComponent(variant, { values: components });
+    if (!root.contributes && precedenceHint !== undefined) root.update({ hint: precedenceHint });
+    roots.set(variant, root);
+  }
+  return roots;
+}
+
+/** `normalize_stacktraces_for_grouping`: stack-trace rules, then unset `in_app` -> false. */
+function normalizeStacktraces(
+  event: GroupingEvent,
+  compiled: CompiledGroupingConfig,
+): Map<GroupingStacktrace, ReadonlyArray<MatchFrame>> {
+  const matchFrames = new Map<GroupingStacktrace, ReadonlyArray<MatchFrame>>();
+  for (const { stacktrace, exception } of stacktracesOf(event)) {
+    if (stacktrace.frames.length === 0) continue;
+    const frames = toMatchFrames(stacktrace.frames, event.platform);
+    compiled.stacktraceRules.classify(frames, exception ? exceptionData(exception) : NO_EXCEPTION);
+    for (const frame of stacktrace.frames) if (frame.inApp === undefined) frame.inApp = false;
+    matchFrames.set(stacktrace, frames);
+  }
+  return matchFrames;
+}
+
+function componentVariant(root: GroupingComponent): GroupingVariant {
+  return {
+    type: "component",
+    hash: root.hash(),
+    contributes: root.contributes,
+    hint: root.hint,
+    description: root.description,
+    contributingValues: root.contributingValues(),
+    component: root,
+  };
+}
+
+function sortHashes(variants: Readonly<Record<string, GroupingVariant>>): string[] {
+  const names = Object.keys(variants);
+  const ordered = [...names.filter((n) => n !== "system"), ...names.filter((n) => n === "system")];
+  return ordered.map((n) => variants[n]!.hash).filter((h): h is string => h !== null);
+}
+
+/** Groups an already-read event with compiled settings. */
+export function computeGroupingForEvent(event: GroupingEvent, compiled: CompiledGroupingConfig): GroupingResult {
+  const configId = compiled.definition.id;
+  if (event.checksum !== undefined) {
+    const variants: Record<string, GroupingVariant> = CHECKSUM.test(event.checksum)
+      ? {
+          checksum: {
+            type: "checksum",
+            hash: event.checksum,
+            contributes: true,
+            hint: null,
+            description: "legacy checksum",
+            contributingValues: [],
+          },
+        }
+      : {
+          hashed_checksum: {
+            type: "hashed_checksum",
+            hash: hashValues([event.checksum]),
+            contributes: true,
+            hint: null,
+            description: "hashed legacy checksum",
+            contributingValues: [event.checksum],
+          },
+        };
+    return { config: configId, hashes: sortHashes(variants), variants, fingerprintInfo: undefined };
+  }
+
+  const matchFrames = normalizeStacktraces(event, compiled);
+
+  // Server-side fingerprint rules replace the client's fingerprint.
+  const clientFingerprint = event.fingerprint ?? [DEFAULT_FINGERPRINT_VARIABLE];
+  let fingerprintInfo: FingerprintInfo | undefined;
+  let fingerprint = clientFingerprint;
+  if (event.fingerprint !== undefined && fingerprintType(event.fingerprint) !== "default") {
+    fingerprintInfo = { client_fingerprint: event.fingerprint };
+  }
+  const rule = findFingerprintRule(compiled.fingerprintRules, event);
+  if (rule !== undefined) {
+    fingerprint = rule.fingerprint;
+    fingerprintInfo = { ...fingerprintInfo, matched_rule: matchedRuleInfo(rule) };
+  }
+  const type = fingerprintType(fingerprint);
+  const resolved = type === "default" ? fingerprint : resolveFingerprint(fingerprint, event);
+
+  const hitsCache = new Map<GroupingStacktrace, ReadonlyArray<ContributesHit>>();
+  const context: StrategyContext = {
+    event,
+    config: compiled.definition,
+    rules: compiled.stacktraceRules,
+    contributesHitsOf: (stacktrace, exception) => {
+      let hits = hitsCache.get(stacktrace);
+      if (hits === undefined) {
+        const frames = matchFrames.get(stacktrace) ?? toMatchFrames(stacktrace.frames, event.platform);
+        hits = compiled.stacktraceRules.contributesHits(frames, exception);
+        hitsCache.set(stacktrace, hits);
+      }
+      return hits;
+    },
+  };
+  const roots = strategyRoots(event, context);
+  const variants: Record<string, GroupingVariant> = {};
+
+  if (type === "custom") {
+    const builtin = fingerprintInfo?.matched_rule?.is_builtin === true;
+    const source = builtin ? "built-in" : fingerprintInfo?.matched_rule ? "custom server" : "custom client";
+    for (const [name, root] of roots) {
+      root.update({ contributes: false, hint: `ignored because ${source} fingerprint takes precedence` });
+      variants[name] = componentVariant(root);
+    }
+    variants[builtin ? "built_in_fingerprint" : "custom_fingerprint"] = {
+      type: builtin ? "built_in_fingerprint" : "custom_fingerprint",
+      hash: hashValues(resolved),
+      contributes: true,
+      hint: null,
+      description: builtin ? "Sentry defined fingerprint" : "custom fingerprint",
+      contributingValues: resolved,
+      values: resolved,
+      ...(fingerprintInfo ? { fingerprintInfo } : {}),
+    };
+  } else if (type === "hybrid") {
+    for (const [name, root] of roots) {
+      const values = root.contributes
+        ? resolved.flatMap((entry) => (isDefaultFingerprintEntry(entry) ? root.contributingValues() : [entry]))
+        : [];
+      variants[name] = {
+        type: "salted_component",
+        hash: root.contributes ? hashValues(values) : null,
+        contributes: root.contributes,
+        hint: root.hint,
+        description: `modified ${root.description}`,
+        contributingValues: values,
+        component: root,
+        values: resolved,
+        ...(fingerprintInfo ? { fingerprintInfo } : {}),
+      };
+    }
+  } else {
+    for (const [name, root] of roots) variants[name] = componentVariant(root);
+  }
+
+  if (!Object.values(variants).some((v) => v.contributes)) {
+    variants.fallback = {
+      type: "fallback",
+      hash: hashValues([]),
+      contributes: true,
+      hint: null,
+      description: "fallback",
+      contributingValues: [],
+    };
+  }
+  return { config: configId, hashes: sortHashes(variants), variants, fingerprintInfo };
+}
+
+/**
+ * Sentry-compatible grouping of one event: its variants (custom/built-in fingerprint,
+ * checksum, app, system, default, fallback) and the hashes to look its group up by.
+ * The event may be Relay-normalized or raw SDK JSON; it is not modified.
+ */
+export function computeGrouping(
+  event: Readonly<Record<string, unknown>>,
+  projectConfig: ProjectGroupingConfig = DEFAULT_PROJECT_GROUPING_CONFIG,
+): GroupingResult {
+  return computeGroupingForEvent(readGroupingEvent(event), compileGroupingConfig(projectConfig));
+}

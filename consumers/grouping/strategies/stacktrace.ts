@@ -1,0 +1,274 @@
+import { GroupingComponent } from "../component.ts";
+import { type ExceptionData, StacktraceRules } from "../enhancements/engine.ts";
+import type { GroupingFrame, GroupingStacktrace } from "../event-view.ts";
+import { behaviorFamily } from "../platform.ts";
+import { trimFunctionName } from "../trim-function.ts";
+import type { ComponentsByVariant, StrategyContext } from "./context.ts";
+
+// `frame:v1` and `stacktrace:v1` of newstyle:2023-01-11 (`strategies/newstyle.py`).
+
+const BASENAME = /[/\\]/;
+const RUBY_ERB = /__\d{4,}_\d{4,}$/;
+const JAVA_REFLECT = /(sun\.reflect\.Generated(?:Serialization)?ConstructorAccessor)\d+/g;
+const JAVA_CGLIB = /(\$\$[\w_]+?CGLIB\$\$)[a-fA-F0-9]+(_[0-9]+)?/g;
+const JAVA_ASSIST = /(\$\$_javassist)(?:_seam)?(?:_[0-9]+)?/g;
+const CLOJURE = /(\$fn__)\d+/g;
+const JAVA_ENHANCER_BY = /(\$\$?EnhancerBy[\w_]+?\$?\$)[a-fA-F0-9]+(_[0-9]+)?/g;
+const JAVA_FAST_CLASS_BY = /(\$\$?FastClassBy[\w_]+?\$?\$)[a-fA-F0-9]+(_[0-9]+)?/g;
+const JAVA_HIBERNATE_PROXY = /(\$\$?HibernateProxy\$?\$)\w+(_[0-9]+)?/g;
+// Python's str.split() whitespace.
+const PY_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+export function hasUrlOrigin(path: string | undefined, filesCountAsUrls: boolean): boolean {
+  if (!path) return false;
+  if (path.startsWith("http:") || path.startsWith("https:") || path.startsWith("applewebdata:") || path.startsWith("blob:")) {
+    return true;
+  }
+  return path.startsWith("file:") ? filesCountAsUrls : false;
+}
+
+function filenameComponent(frame: GroupingFrame, platform: string | undefined): GroupingComponent {
+  if (frame.filename === undefined) return new GroupingComponent("filename");
+  const filename = frame.filename.split(BASENAME).at(-1)!.toLowerCase();
+  const component = new GroupingComponent("filename", { values: [filename] });
+  if (hasUrlOrigin(frame.absPath, false)) {
+    component.update({ contributes: false, hint: "ignored because frame points to a URL" });
+  } else if (filename === "<anonymous>") {
+    component.update({ contributes: false, hint: "ignored because filename is anonymous" });
+  } else if (filename === "[native code]") {
+    component.update({ contributes: false, hint: "ignored because filename suggests native code" });
+  } else if (platform === "java") {
+    const cleaned = filename.replace(JAVA_ASSIST, "$1<auto>");
+    if (cleaned !== filename) component.update({ values: [cleaned], hint: "cleaned javassist parts" });
+  }
+  return component;
+}
+
+function moduleComponent(frame: GroupingFrame, platform: string | undefined): GroupingComponent {
+  const module = frame.module;
+  if (module === undefined) return new GroupingComponent("module");
+  const component = new GroupingComponent("module", { values: [module] });
+  if (platform === "javascript" && module.includes("/") && frame.absPath?.endsWith(module)) {
+    component.update({ contributes: false, hint: "ignored bad javascript module" });
+  } else if (platform === "java") {
+    if (module.includes("$$Lambda$")) component.update({ contributes: false, hint: "ignored java lambda" });
+    if (module.startsWith("sun.reflect.GeneratedMethodAccessor")) {
+      component.update({ values: ["sun.reflect.GeneratedMethodAccessor"], hint: "removed reflection marker" });
+    } else if (module.startsWith("jdk.internal.reflect.GeneratedMethodAccessor")) {
+      component.update({ values: ["jdk.internal.reflect.GeneratedMethodAccessor"], hint: "removed reflection marker" });
+    } else {
+      const cleaned = module
+        .replace(JAVA_REFLECT, "$1<auto>")
+        .replace(JAVA_CGLIB, "$1<auto>")
+        .replace(JAVA_ASSIST, "$1<auto>")
+        .replace(CLOJURE, "$1<auto>")
+        .replace(JAVA_ENHANCER_BY, "$1<auto>")
+        .replace(JAVA_FAST_CLASS_BY, "$1<auto>")
+        .replace(JAVA_HIBERNATE_PROXY, "$1<auto>");
+      if (cleaned !== module) component.update({ values: [cleaned], hint: "removed codegen marker" });
+    }
+  }
+  return component;
+}
+
+function codePointLength(text: string): number {
+  if (text.length <= 120) return text.length;
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+function contextLineComponent(frame: GroupingFrame, platform: string | undefined): GroupingComponent {
+  const raw = frame.contextLine ?? "";
+  const line = raw.split(PY_WHITESPACE).filter((part) => part !== "").join(" ");
+  if (line === "") return new GroupingComponent("context_line");
+  const component = new GroupingComponent("context_line", { values: [line] });
+  if (codePointLength(raw) > 120) {
+    component.update({ contributes: false, hint: "ignored because line is too long" });
+  } else if (behaviorFamily(platform) === "javascript" && !frame.function && hasUrlOrigin(frame.absPath, true)) {
+    component.update({ contributes: false, hint: "ignored because file path is a URL and function name is missing" });
+  }
+  return component;
+}
+
+function functionComponent(
+  frame: GroupingFrame,
+  platform: string | undefined,
+  contextLineAvailable: boolean,
+): GroupingComponent {
+  const family = behaviorFamily(platform);
+  let func: string | undefined;
+  // C# started being trimmed late; its grouping keeps preferring the untrimmed name.
+  if (platform === "csharp") {
+    func = frame.rawFunction || frame.function;
+  } else {
+    func = frame.function || frame.rawFunction;
+    if (!frame.rawFunction && frame.function) func = trimFunctionName(frame.function, platform);
+  }
+  if (!func) return new GroupingComponent("function");
+  const component = new GroupingComponent("function", { values: [func] });
+  if (platform === "ruby") {
+    if (func.startsWith("block ")) {
+      component.update({ values: ["block"], hint: "ruby block" });
+    } else {
+      const stripped = func.replace(RUBY_ERB, "");
+      if (stripped !== func) component.update({ values: [stripped], hint: "removed generated erb template suffix" });
+    }
+  } else if (platform === "php") {
+    if (func.startsWith("[Anonymous") || func.startsWith("class@anonymous\x00")) {
+      component.update({ contributes: false, hint: "ignored anonymous function" });
+    }
+    if (func.startsWith("class@anonymous")) {
+      const method = func.split("::").at(-1)!;
+      if (method !== func) component.update({ values: [method], hint: "anonymous class method" });
+    }
+  } else if (platform === "java") {
+    if (func.startsWith("lambda$")) component.update({ contributes: false, hint: "ignored lambda function" });
+  } else if (family === "native" && (func === "<redacted>" || func === "<unknown>")) {
+    component.update({ contributes: false, hint: "ignored unknown function" });
+  } else if (family === "javascript") {
+    const last = func.slice(func.lastIndexOf(".") + 1);
+    if (last !== func) component.update({ values: [last], hint: "trimmed javascript function" });
+    // Function names from source maps are unreliable; the context line is better.
+    if (frame.sourcemapUsed && contextLineAvailable) {
+      component.update({ contributes: false, hint: "ignored because sourcemap used and context line available" });
+    }
+  }
+  return component;
+}
+
+const LOW_QUALITY_JS_PATHS = new Set(["[native code]", "native code", "eval code", "<anonymous>"]);
+const UNKNOWN_JS_FUNCTIONS = new Set(["?", "<anonymous function>", "<anonymous>", "Anonymous function"]);
+
+export function frameComponent(
+  frame: GroupingFrame,
+  eventPlatform: string | undefined,
+  context: StrategyContext,
+): GroupingComponent {
+  const platform = frame.platform || eventPlatform;
+  const filename = filenameComponent(frame, platform);
+  const module = moduleComponent(frame, platform);
+  if (module.contributes && filename.contributes) {
+    filename.update({ contributes: false, hint: "ignored because module takes precedence" });
+  }
+  const contextLine =
+    frame.contextLine && platform !== undefined && context.config.contextLinePlatforms.has(platform)
+      ? contextLineComponent(frame, platform)
+      : undefined;
+  const fn = functionComponent(frame, platform, contextLine?.contributes ?? false);
+  const values = contextLine ? [module, filename, fn, contextLine] : [module, filename, fn];
+  // The frame's own flag is fixed here; the JavaScript tweaks below change only children.
+  const component = new GroupingComponent("frame", { values });
+  component.inApp = frame.inApp ?? false;
+
+  if (behaviorFamily(platform) === "javascript") {
+    let func = frame.rawFunction || frame.function;
+    if (func) func = func.slice(func.lastIndexOf(".") + 1);
+    if (!func) {
+      fn.update({ contributes: false });
+    } else if (UNKNOWN_JS_FUNCTIONS.has(func) || func.endsWith("/<")) {
+      fn.update({ contributes: false, hint: "ignored unknown function name" });
+    }
+    if (func === "eval" || (frame.absPath !== undefined && LOW_QUALITY_JS_PATHS.has(frame.absPath))) {
+      component.update({ contributes: false, hint: "ignored low quality javascript frame" });
+    }
+  }
+  return component;
+}
+
+function isRecursion(frame: GroupingFrame, previous: GroupingFrame | undefined): boolean {
+  if (previous === undefined) return false;
+  return (
+    frame.absPath === previous.absPath &&
+    frame.package === previous.package &&
+    frame.module === previous.module &&
+    frame.filename === previous.filename &&
+    frame.function === previous.function &&
+    frame.lineno === previous.lineno &&
+    frame.colno === previous.colno
+  );
+}
+
+function singleStacktraceVariant(
+  variant: "app" | "system",
+  stacktrace: GroupingStacktrace,
+  context: StrategyContext,
+  exception: ExceptionData,
+): GroupingComponent {
+  const event = context.event;
+  const frames = stacktrace.frames;
+  const components: GroupingComponent[] = [];
+  let previous: GroupingFrame | undefined;
+  for (const frame of frames) {
+    const component = frameComponent(frame, event.platform, context);
+    if (isRecursion(frame, previous)) component.update({ contributes: false, hint: "ignored due to recursion" });
+    if (variant === "app" && !frame.inApp) component.update({ contributes: false });
+    components.push(component);
+    previous = frame;
+  }
+
+  // A lone JavaScript frame without a function is too weak to group on. Sentry's check is
+  // inverted (it drops URL frames) and newstyle:2023-01-11 keeps that behaviour.
+  const only = frames.length === 1 ? frames[0]! : undefined;
+  if (
+    only !== undefined &&
+    components[0]!.contributes &&
+    behaviorFamily(only.platform || event.platform) === "javascript" &&
+    !only.function
+  ) {
+    const urlOrigin = hasUrlOrigin(only.absPath, true);
+    if (context.config.jsSingleFrameUrlOriginBackwards ? urlOrigin : !urlOrigin) {
+      components[0]!.update({ contributes: false, hint: "ignored single non-URL JavaScript frame" });
+    }
+  }
+
+  const result = StacktraceRules.applyContributes(context.contributesHitsOf(stacktrace, exception), components);
+  let inAppContributing = 0;
+  components.forEach((component, index) => {
+    const frame = frames[index]!;
+    if (variant === "app" && !component.inApp) {
+      // System frames never contribute to the app variant, whatever the rules say.
+      const hint = frame.inAppRule !== undefined && frame.inApp === false ? `marked out of app by ${frame.inAppRule}` : component.hint;
+      component.update({ contributes: false, hint: hint ?? undefined });
+    }
+    if (component.inApp && component.contributes) inAppContributing++;
+  });
+  const stack = new GroupingComponent("stacktrace", { values: components });
+  if (result.discard) stack.update({ contributes: false, hint: result.hint });
+  if (variant === "app" && inAppContributing === 0) stack.update({ contributes: false });
+  return stack;
+}
+
+/** `stacktrace:v1`: the `!app` (priority) and `system` stack trace components. */
+export function stacktraceVariants(
+  stacktrace: GroupingStacktrace,
+  context: StrategyContext,
+  exception: ExceptionData,
+): ComponentsByVariant {
+  const app = singleStacktraceVariant("app", stacktrace, context, exception);
+  const system = singleStacktraceVariant("system", stacktrace, context, exception);
+
+  let inApp = 0;
+  let contributing = 0;
+  let inAppContributing = 0;
+  for (const value of system.values) {
+    const frame = value as GroupingComponent;
+    if (frame.inApp) inApp++;
+    if (frame.contributes) contributing++;
+    if (frame.inApp && frame.contributes) inAppContributing++;
+  }
+  if (system.values.length === 0) {
+    system.update({ contributes: false, hint: "ignored because it contains no frames" });
+    app.update({ contributes: false, hint: "ignored because it contains no frames" });
+  } else {
+    if (contributing === 0) system.update({ contributes: false, hint: "ignored because it contains no contributing frames" });
+    if (inApp === 0) app.update({ contributes: false, hint: "ignored because it contains no in-app frames" });
+    else if (inAppContributing === 0) {
+      app.update({ contributes: false, hint: "ignored because it contains no contributing frames" });
+    }
+  }
+  return new Map([
+    ["!app", app],
+    ["system", system],
+  ]);
+}

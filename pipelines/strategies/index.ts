@@ -1,0 +1,12 @@
+export { Batch, type BatchOptions, Unbatch, type ValuesBatch } from "./batch.ts";
+export { CommitOffsets, type CommitOffsetsOptions } from "./commit-offsets.ts";
+export { Filter, type FilterOptions } from "./filter.ts";
+export { Healthcheck, type HealthcheckOptions } from "./healthcheck.ts";
+export { BufferedCount, type StepInstrumentation } from "./instrumentation.ts";
+export { Noop } from "./noop.ts";
+export { DEFAULT_PRODUCE_BUFFER_SIZE, Produce, ProduceFailed, type ProduceOptions } from "./produce.ts";
+export { Reduce, type ReduceOptions } from "./reduce.ts";
+export { RunTask, type TaskFunction } from "./run-task.ts";
+export { type AsyncTaskFunction, RunTaskAsync, type RunTaskAsyncOptions } from "./run-task-async.ts";
+export { RunTaskInWorkers, type RunTaskInWorkersOptions, WorkerTaskFailed } from "./run-task-in-workers.ts";
+export { Unfold, type UnfoldGenerator } from "./unfold.ts";

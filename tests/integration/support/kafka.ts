@@ -1,0 +1,101 @@
+import { connect } from "node:net";
+import { loadOptions, type Options } from "../../../config/options.ts";
+import type { Consumer } from "../../../consumers/types.ts";
+import { type Logger, silentLogger } from "../../../observability/logger.ts";
+import type { BrokerValue, KafkaPayload, Partition } from "../../../pipelines/types.ts";
+import { KafkaAdmin } from "../../../producers/kafka-admin.ts";
+import { createKafkaClient, kafkaClientConfig } from "../../../producers/kafka-client.ts";
+
+// Shared by the real-Kafka suites: a reachability check that fails loudly (integration tests
+// never skip), unique names so parallel helpers' runs never share a topic or a group, and
+// an admin that deletes what a suite created.
+
+export const kafkaOptions: Options = loadOptions(process.env);
+
+/** Fails with how to start Kafka when nothing listens on the configured broker. */
+export async function requireKafka(): Promise<void> {
+  const broker = kafkaOptions.kafkaBrokers[0] ?? "127.0.0.1:9092";
+  const [host, port] = broker.split(":");
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect({ host: host ?? "127.0.0.1", port: Number(port ?? 9092), timeout: 3000 });
+    const fail = (why: string) => {
+      socket.destroy();
+      reject(
+        new Error(
+          `Kafka is not reachable at ${broker} (${why}); start it with: bash scripts/services.sh up kafka`,
+        ),
+      );
+    };
+    socket.once("connect", () => {
+      socket.end();
+      resolve();
+    });
+    socket.once("timeout", () => fail("timeout"));
+    socket.once("error", (error) => fail(error.message));
+  });
+}
+
+let counter = 0;
+/** A topic or group name no other run uses (Kafka names allow [a-zA-Z0-9._-]). */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** Creates topics for one suite and deletes them at the end. */
+export class KafkaTestTopics {
+  readonly admin: KafkaAdmin;
+  private readonly created: string[] = [];
+
+  constructor(logger: Logger = silentLogger()) {
+    this.admin = KafkaAdmin.create(createKafkaClient(kafkaClientConfig(kafkaOptions), logger));
+  }
+
+  async create(prefix: string, partitions: number, config: Record<string, string> = {}): Promise<string> {
+    const name = uniqueName(prefix);
+    await this.admin.createTopics([{ name, partitions, replicationFactor: 1, config }]);
+    this.created.push(name);
+    return name;
+  }
+
+  async cleanup(): Promise<void> {
+    await this.admin.deleteTopics(this.created.splice(0));
+    await this.admin.close();
+  }
+}
+
+/** Polls until `count` records arrived or `timeoutMs` passed; returns what it got. */
+export async function pollRecords(
+  consumer: Consumer,
+  count: number,
+  timeoutMs: number,
+): Promise<BrokerValue<KafkaPayload>[]> {
+  const records: BrokerValue<KafkaPayload>[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (records.length < count && Date.now() < deadline) {
+    const record = await consumer.poll(Math.min(500, Math.max(1, deadline - Date.now())));
+    if (record) records.push(record);
+  }
+  return records;
+}
+
+/** Polls (keeping the group alive) until `condition` holds or `timeoutMs` passed. */
+export async function pollUntil(
+  consumer: Consumer,
+  condition: () => boolean,
+  timeoutMs: number,
+  onRecord: (record: BrokerValue<KafkaPayload>) => void = () => {},
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() >= deadline) return false;
+    const record = await consumer.poll(100);
+    if (record) onRecord(record);
+  }
+  return true;
+}
+
+/** `topic:index` → offsets, for readable assertions. */
+export function offsetsByKey(offsets: ReadonlyMap<Partition, number>): Record<string, number> {
+  return Object.fromEntries([...offsets].map(([p, o]) => [p.key, o]));
+}
