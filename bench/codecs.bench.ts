@@ -93,7 +93,11 @@ compare(
   rate(payloads, (b) => JSON.parse(b.toString("utf8"))),
   `(${payloads.length} payloads, ${Math.round(payloads.reduce((n, b) => n + b.length, 0) / payloads.length)} B avg)`,
 );
-const big = [Buffer.from(JSON.stringify({ extra: { rows: Array.from({ length: 2000 }, (_, i) => ({ i, s: `row ${i} ✓` })) } }))];
+const big = [
+  Buffer.from(
+    JSON.stringify({ extra: { rows: Array.from({ length: 2000 }, (_, i) => ({ i, s: `row ${i} ✓` })) } }),
+  ),
+];
 compare(
   "event_payload_parse_large",
   rate(big, (b) => parseEventPayload(b, { maxBytes: 1 << 20, maxDepth: 128 })),
@@ -124,7 +128,9 @@ const avroType = parseAvroSchema(schemaText);
 const records = relayFixtures()
   .map((f) => decodeRelayMessage(f.bytes))
   .filter((m): m is RelayEventMessage => m.type === "event")
-  .map((m) => sampleRaw({ event_id: m.event_id, project_id: m.project_id, payload: m.payload.toString("utf8") }));
+  .map((m) =>
+    sampleRaw({ event_id: m.event_id, project_id: m.project_id, payload: m.payload.toString("utf8") }),
+  );
 compare(
   "avro_events_raw_encode_decode",
   rate(records, (r) => codec.decode(codec.encode(r))),

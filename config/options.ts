@@ -51,6 +51,13 @@ export const OPTION_SPECS = {
     default: 1000,
     help: "Most records the producer sends in one request.",
   }),
+  kafkaProducerMaxBatchBytes: option<number>({
+    type: "integer",
+    env: "INGEST_KAFKA_PRODUCER_MAX_BATCH_BYTES",
+    default: 1_000_000,
+    help: "Most uncompressed bytes per produce request; keeps record batches under the broker's max.message.bytes.",
+    unit: "bytes",
+  }),
   kafkaConsumerBufferBytes: option<number>({
     type: "integer",
     env: "INGEST_KAFKA_CONSUMER_BUFFER_BYTES",
@@ -382,6 +389,12 @@ export const OPTION_SPECS = {
     env: "INGEST_STORAGE_RETRY_MAX_ATTEMPTS",
     default: 20,
     help: "Attempts of one insert while ClickHouse is unreachable or overloaded before the sink gives up (0 = forever).",
+  }),
+  storageAutoMigrate: option<boolean>({
+    type: "boolean",
+    env: "INGEST_STORAGE_AUTO_MIGRATE",
+    default: false,
+    help: "Apply pending ClickHouse migrations when the storage consumer starts (--auto-migrate).",
   }),
 
   // --- dev ------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ import type { Consumer, SubscribeCallbacks } from "./types.ts";
 //
 // Fetching: kafkajs calls `eachBatch`, which appends to a bounded FetchBuffer and returns at
 // once; `poll()` takes from it. Past `bufferBytes`, the partition that delivered is paused in
-// kafkajs until `poll` has drained half, so memory stays bounded by the limit plus one fetch.
+// kafkajs until `poll` has drained half, so memory stays bounded by the limit plus one fetch
+// (at most min(1 MiB, bufferBytes) of wire bytes per partition, more once decompressed).
 // kafkajs only moves its fetch position for batches we accept (eachBatchAutoResolve: false).
 //
 // Rebalancing: KafkaGroupSession calls `beforeJoin` before every JoinGroup. It asks `poll()`
@@ -72,6 +73,8 @@ export function kafkaConsumerConfig(
 /** Commit errors that mean the partitions are (being) taken away: redelivery, not a crash. */
 const MEMBERSHIP_LOST = new Set(["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID"]);
 const HEARTBEAT_MAX_MS = 3000;
+/** kafkajs's default; smaller buffers fetch less per request so one fetch cannot dwarf them. */
+const KAFKAJS_MAX_BYTES_PER_PARTITION = 1024 * 1024;
 /** Time kept in hand between the end of a revocation and the broker evicting the member. */
 const SESSION_MARGIN_MS = 2000;
 
@@ -292,15 +295,15 @@ export class KafkaConsumer implements Consumer {
   }
 
   private take(): BrokerValue<KafkaPayload> | null {
-    const record = this.buffer.take();
-    if (record) {
-      this.working.set(record.partition, record.offset + 1);
-      if (this.flowPaused.size > 0 && this.buffer.bytes <= this.config.bufferBytes / 2) {
-        const resumed = [...this.flowPaused];
-        this.flowPaused.clear();
-        for (const p of resumed) this.syncKafkajsPause(p);
-      }
+    // Checked on every poll, not only after a take: a pause or seek may have emptied the
+    // buffer, and then no take would ever come to resume fetching.
+    if (this.flowPaused.size > 0 && this.buffer.bytes <= this.config.bufferBytes / 2) {
+      const resumed = [...this.flowPaused];
+      this.flowPaused.clear();
+      for (const p of resumed) this.syncKafkajsPause(p);
     }
+    const record = this.buffer.take();
+    if (record) this.working.set(record.partition, record.offset + 1);
     return record;
   }
 
@@ -385,6 +388,7 @@ export class KafkaConsumer implements Consumer {
   private rewindFetch(p: Partition): void {
     const offset = this.working.get(p)!;
     this.buffer.discard(p);
+    this.flowPaused.delete(p);
     this.fetchPosition.set(p, offset);
     this.session?.seek(p, offset);
   }
@@ -406,6 +410,7 @@ export class KafkaConsumer implements Consumer {
         rebalanceTimeoutMs: this.config.maxPollIntervalMs,
         heartbeatIntervalMs: this.heartbeatIntervalMs,
         fetchMaxWaitMs: this.config.fetchMaxWaitMs,
+        fetchMaxBytesPerPartition: Math.min(KAFKAJS_MAX_BYTES_PER_PARTITION, this.config.bufferBytes),
         fromBeginning: this.config.autoOffsetReset === "earliest",
       },
       callbacks,

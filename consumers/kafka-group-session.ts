@@ -23,6 +23,8 @@ export interface GroupSessionConfig {
   readonly rebalanceTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly fetchMaxWaitMs: number;
+  /** Most (wire, so possibly compressed) bytes one fetch returns per partition. */
+  readonly fetchMaxBytesPerPartition: number;
   /** kafkajs's own choice for partitions without a committed offset (we seek anyway). */
   readonly fromBeginning: boolean;
 }
@@ -66,6 +68,9 @@ export class KafkaGroupSession {
       rebalanceTimeout: config.rebalanceTimeoutMs,
       heartbeatInterval: config.heartbeatIntervalMs,
       maxWaitTimeInMs: config.fetchMaxWaitMs,
+      maxBytesPerPartition: config.fetchMaxBytesPerPartition,
+      // Kafka still returns the first batch of a partition when it is larger (KIP-74).
+      maxBytes: Math.max(config.fetchMaxBytesPerPartition, 10 * config.fetchMaxBytesPerPartition),
       partitionAssigners: [this.gatedRoundRobin()],
       allowAutoTopicCreation: false,
     });

@@ -41,7 +41,8 @@ function publicKey(raw: string | undefined, source: CredentialSource): string {
   }
   // Relay's ProjectKey::parse_with_flags: `<key>.<flag>.<flag>`.
   const key = raw.split(".")[0] ?? "";
-  if (!PUBLIC_KEY.test(key)) throw new HttpProblem("invalid_key", "invalid project key: expected 32 hex characters");
+  if (!PUBLIC_KEY.test(key))
+    throw new HttpProblem("invalid_key", "invalid project key: expected 32 hex characters");
   return key.toLowerCase();
 }
 
@@ -59,7 +60,10 @@ function parseSentryAuth(value: string): Map<string, string> {
   for (const part of value.slice("sentry ".length).split(",")) {
     const eq = part.indexOf("=");
     if (eq === -1) continue;
-    const key = part.slice(0, eq).trim().replace(/^sentry_/, "");
+    const key = part
+      .slice(0, eq)
+      .trim()
+      .replace(/^sentry_/, "");
     const raw = part.slice(eq + 1).trim();
     pairs.set(key, raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw);
   }
@@ -78,11 +82,14 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
 }
 
 function sentryScheme(value: string | undefined): string | undefined {
-  return value !== undefined && value.length >= 7 && value.slice(0, 7).toLowerCase() === "sentry " ? value : undefined;
+  return value !== undefined && value.length >= 7 && value.slice(0, 7).toLowerCase() === "sentry "
+    ? value
+    : undefined;
 }
 
 function basicUser(value: string | undefined): string | undefined {
-  if (value === undefined || value.length < 6 || value.slice(0, 6).toLowerCase() !== "basic ") return undefined;
+  if (value === undefined || value.length < 6 || value.slice(0, 6).toLowerCase() !== "basic ")
+    return undefined;
   const decoded = Buffer.from(value.slice(6).trim(), "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   return colon === -1 ? undefined : decoded.slice(0, colon);
@@ -92,7 +99,10 @@ function basicUser(value: string | undefined): string | undefined {
  * The credentials a request carries in its headers or query string, or undefined when it
  * carries none (envelopes may still authenticate with their `dsn` header).
  */
-export function credentialsFromRequest(headers: IncomingHttpHeaders, query: URLSearchParams): Credentials | undefined {
+export function credentialsFromRequest(
+  headers: IncomingHttpHeaders,
+  query: URLSearchParams,
+): Credentials | undefined {
   const found: Credentials[] = [];
   const xSentryAuth = sentryScheme(headerValue(headers, "x-sentry-auth"));
   if (xSentryAuth !== undefined) found.push(fromPairs(parseSentryAuth(xSentryAuth), "x-sentry-auth"));
@@ -105,7 +115,8 @@ export function credentialsFromRequest(headers: IncomingHttpHeaders, query: URLS
   if (basic !== undefined) found.push({ publicKey: publicKey(basic, "basic"), source: "basic" });
   if ([...query.keys()].some((key) => key.startsWith("sentry_"))) {
     const pairs = new Map<string, string>();
-    for (const [key, value] of query) if (key.startsWith("sentry_")) pairs.set(key.slice("sentry_".length), value);
+    for (const [key, value] of query)
+      if (key.startsWith("sentry_")) pairs.set(key.slice("sentry_".length), value);
     found.push(fromPairs(pairs, "query"));
   }
   if (found.length > 1) throw new HttpProblem("bad_auth", "multiple authorization payloads detected");
@@ -118,22 +129,34 @@ export function credentialsFromDsn(dsn: string): Credentials {
   try {
     url = new URL(dsn);
   } catch (error) {
-    if (error instanceof TypeError) throw new HttpProblem("bad_auth", "invalid dsn in envelope header", { cause: error });
+    if (error instanceof TypeError)
+      throw new HttpProblem("bad_auth", "invalid dsn in envelope header", { cause: error });
     throw error;
   }
-  const lastSegment = url.pathname.split("/").filter((s) => s.length > 0).at(-1);
+  const lastSegment = url.pathname
+    .split("/")
+    .filter((s) => s.length > 0)
+    .at(-1);
   const projectId = lastSegment !== undefined && /^\d+$/.test(lastSegment) ? Number(lastSegment) : undefined;
   if (projectId === undefined || !Number.isSafeInteger(projectId)) {
     throw new HttpProblem("bad_auth", "invalid dsn in envelope header: no project id");
   }
-  return { publicKey: publicKey(decodeURIComponent(url.username), "envelope-dsn"), source: "envelope-dsn", dsnProjectId: projectId };
+  return {
+    publicKey: publicKey(decodeURIComponent(url.username), "envelope-dsn"),
+    source: "envelope-dsn",
+    dsnProjectId: projectId,
+  };
 }
 
 /**
  * Combines request credentials with an envelope's `dsn` header: the dsn may stand in for
  * missing request credentials, and must agree with them when both are there.
  */
-export function reconcileDsn(request: Credentials | undefined, dsn: string | undefined, projectId: number): Credentials {
+export function reconcileDsn(
+  request: Credentials | undefined,
+  dsn: string | undefined,
+  projectId: number,
+): Credentials {
   const fromDsn = dsn === undefined ? undefined : credentialsFromDsn(dsn);
   if (fromDsn?.dsnProjectId !== undefined && fromDsn.dsnProjectId !== projectId) {
     throw new HttpProblem("bad_auth", "project id header mismatch between envelope and request");
@@ -147,9 +170,14 @@ export function reconcileDsn(request: Credentials | undefined, dsn: string | und
 }
 
 /** The project the credentials open, which must be the one named in the URL. */
-export function authorize(credentials: Credentials, projectId: number, projects: ProjectKeys): ProjectSettings {
+export function authorize(
+  credentials: Credentials,
+  projectId: number,
+  projects: ProjectKeys,
+): ProjectSettings {
   const project = projects.byPublicKey(credentials.publicKey);
   if (!project) throw new HttpProblem("forbidden", "unknown project key");
-  if (project.id !== projectId) throw new HttpProblem("forbidden", "the project key does not belong to this project");
+  if (project.id !== projectId)
+    throw new HttpProblem("forbidden", "the project key does not belong to this project");
   return project;
 }

@@ -35,7 +35,8 @@ function decoderFor(header: string | undefined): Transform | undefined {
     .map((part) => part.trim().toLowerCase())
     .filter((part) => part !== "" && part !== "identity");
   if (encodings.length === 0) return undefined;
-  if (encodings.length > 1) throw new HttpProblem("unsupported_encoding", "stacked content encodings are not supported");
+  if (encodings.length > 1)
+    throw new HttpProblem("unsupported_encoding", "stacked content encodings are not supported");
   switch (encodings[0]) {
     case "gzip":
     case "x-gzip":
@@ -47,7 +48,10 @@ function decoderFor(header: string | undefined): Transform | undefined {
     case "zstd":
       return new DecompressStream();
     default:
-      throw new HttpProblem("unsupported_encoding", `unsupported content encoding ${JSON.stringify(encodings[0])}`);
+      throw new HttpProblem(
+        "unsupported_encoding",
+        `unsupported content encoding ${JSON.stringify(encodings[0])}`,
+      );
   }
 }
 
@@ -67,8 +71,11 @@ function tooLarge(what: string, limit: number): HttpProblem {
  * the connection is closed. Errors on the request are expected here (the client may give
  * up when it sees the refusal) and have no one to report to.
  */
+const discarding = new WeakSet<IncomingMessage>();
+
 export function discardBody(request: IncomingMessage, budget: number): void {
-  if (request.complete) return;
+  if (request.complete || discarding.has(request)) return;
+  discarding.add(request);
   let seen = 0;
   request.on("error", () => {});
   request.on("data", (chunk: Buffer) => {
@@ -83,7 +90,8 @@ export function readBody(request: IncomingMessage, limits: BodyLimits): Promise<
   const declared = declaredLength(request);
   let decoder: Transform | undefined;
   try {
-    if (declared !== undefined && declared > limits.maxBodyBytes) throw tooLarge("request body", limits.maxBodyBytes);
+    if (declared !== undefined && declared > limits.maxBodyBytes)
+      throw tooLarge("request body", limits.maxBodyBytes);
     decoder = decoderFor(request.headers["content-encoding"]);
   } catch (error) {
     discardBody(request, limits.maxBodyBytes);
@@ -114,7 +122,8 @@ export function readBody(request: IncomingMessage, limits: BodyLimits): Promise<
     const accept = (chunk: Buffer): void => {
       if (done) return;
       decoded += chunk.length;
-      if (decoded > limits.maxDecodedBytes) finish(tooLarge("decompressed request body", limits.maxDecodedBytes));
+      if (decoded > limits.maxDecodedBytes)
+        finish(tooLarge("decompressed request body", limits.maxDecodedBytes));
       else chunks.push(chunk);
     };
     const onData = (chunk: Buffer): void => {

@@ -68,12 +68,17 @@ export function isUuid(value: unknown): value is string {
 }
 
 /** Strict UTF-8 (invalid bytes are an error, not U+FFFD) then JSON; `what` names it in errors. */
-export function parseJsonObject(bytes: Uint8Array, what: string, reason: "bad_envelope" | "bad_payload"): JsonObject {
+export function parseJsonObject(
+  bytes: Uint8Array,
+  what: string,
+  reason: "bad_envelope" | "bad_payload",
+): JsonObject {
   let text: string;
   try {
     text = utf8.decode(bytes);
   } catch (error) {
-    if (error instanceof TypeError) throw new HttpProblem(reason, `${what} is not valid UTF-8`, { cause: error });
+    if (error instanceof TypeError)
+      throw new HttpProblem(reason, `${what} is not valid UTF-8`, { cause: error });
     throw error;
   }
   let value: unknown;
@@ -162,7 +167,9 @@ function parseItems(body: Buffer, offset: number): EnvelopeItem[] {
     if (length !== undefined) {
       payloadEnd = payloadStart + length;
       if (payloadEnd > body.length) {
-        throw badEnvelope(`unexpected end of envelope: item of type ${JSON.stringify(headers.type)} declares ${length} bytes`);
+        throw badEnvelope(
+          `unexpected end of envelope: item of type ${JSON.stringify(headers.type)} declares ${length} bytes`,
+        );
       }
       if (payloadEnd < body.length && body[payloadEnd] !== NEWLINE) {
         throw badEnvelope("missing newline after item payload (length does not match the payload)");

@@ -44,7 +44,12 @@ export function sendProblem(response: ServerResponse, problem: HttpProblem): voi
     response.destroy();
     return;
   }
-  sendJson(response, problem.status, { detail: problem.message }, { "x-sentry-error": headerSafe(problem.message) });
+  sendJson(
+    response,
+    problem.status,
+    { detail: problem.message },
+    { "x-sentry-error": headerSafe(problem.message) },
+  );
 }
 
 /** The client's IP as Relay records it: IPv4-mapped IPv6 addresses in their IPv4 form. */

@@ -102,7 +102,10 @@ function increment(counts: Map<ItemTypeLabel, number>, type: string): void {
 
 function checkEventSize(payload: Buffer, type: string, context: IntakeContext): void {
   if (payload.length > context.maxEventBytes) {
-    throw new HttpProblem("too_large", `${type} item exceeds the event size limit of ${context.maxEventBytes} bytes`);
+    throw new HttpProblem(
+      "too_large",
+      `${type} item exceeds the event size limit of ${context.maxEventBytes} bytes`,
+    );
   }
 }
 
@@ -110,7 +113,12 @@ function newEventId(): string {
   return randomUUID().replaceAll("-", "");
 }
 
-function eventMessage(eventId: string, payload: Buffer, context: IntakeContext, attachments: ChunkedAttachment[]) {
+function eventMessage(
+  eventId: string,
+  payload: Buffer,
+  context: IntakeContext,
+  attachments: ChunkedAttachment[],
+) {
   const message: RelayEventMessage = {
     type: "event",
     payload,
@@ -231,19 +239,32 @@ export function planEnvelope(envelope: Envelope, context: IntakeContext): Intake
       messages.push({
         topic: context.topics.attachments,
         eventId,
-        message: { type: "user_report", project_id: context.projectId, start_time: context.startTime, payload: item.payload },
+        message: {
+          type: "user_report",
+          project_id: context.projectId,
+          start_time: context.startTime,
+          payload: item.payload,
+        },
       });
       increment(produced, item.type);
     } else if (item.type === "feedback" && eventId !== undefined) {
       parseJsonObject(item.payload, "feedback payload", "bad_payload");
-      messages.push({ topic: context.topics.feedback, eventId, message: eventMessage(eventId, item.payload, context, []) });
+      messages.push({
+        topic: context.topics.feedback,
+        eventId,
+        message: eventMessage(eventId, item.payload, context, []),
+      });
       increment(produced, item.type);
     } else {
       increment(dropped, item.type);
     }
   }
   if (eventItem && eventId !== undefined) {
-    messages.push({ topic, eventId, message: eventMessage(eventId, eventItem.payload, context, attachments) });
+    messages.push({
+      topic,
+      eventId,
+      message: eventMessage(eventId, eventItem.payload, context, attachments),
+    });
     increment(produced, eventItem.type);
   }
   return { eventId, messages, produced, dropped };
@@ -256,7 +277,10 @@ export function planEnvelope(envelope: Envelope, context: IntakeContext): Intake
  */
 function decodeStoreBody(body: Buffer, maxEventBytes: number): Buffer {
   let start = 0;
-  while (start < body.length && (body[start] === 0x20 || body[start] === 0x0a || body[start] === 0x0d || body[start] === 0x09)) {
+  while (
+    start < body.length &&
+    (body[start] === 0x20 || body[start] === 0x0a || body[start] === 0x0d || body[start] === 0x09)
+  ) {
     start += 1;
   }
   if (start === body.length || body[start] === 0x7b /* { */) return body;
@@ -265,10 +289,14 @@ function decodeStoreBody(body: Buffer, maxEventBytes: number): Buffer {
     return inflateSync(compressed, { maxOutputLength: maxEventBytes });
   } catch (error) {
     if (error instanceof RangeError) {
-      throw new HttpProblem("too_large", `event exceeds the event size limit of ${maxEventBytes} bytes`, { cause: error });
+      throw new HttpProblem("too_large", `event exceeds the event size limit of ${maxEventBytes} bytes`, {
+        cause: error,
+      });
     }
     if (error instanceof Error && "errno" in error) {
-      throw new HttpProblem("bad_payload", "store body is neither JSON nor base64-encoded zlib", { cause: error });
+      throw new HttpProblem("bad_payload", "store body is neither JSON nor base64-encoded zlib", {
+        cause: error,
+      });
     }
     throw error;
   }

@@ -1,7 +1,7 @@
 import type { Options } from "../config/options.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import type { Producer } from "../producers/types.ts";
+import type { Producer, ProducerFactory } from "../producers/types.ts";
 import { Deque } from "./deque.ts";
 import { DlqBuffer } from "./dlq-buffer.ts";
 import { type DlqLimit, DlqLimitState, dlqLimitFromOptions } from "./dlq-limit.ts";
@@ -41,6 +41,22 @@ export function deadLetterConfig(
     limit: dlqLimitFromOptions(options),
     maxBufferedPerPartition: options.dlqMaxBufferedPerPartition,
   };
+}
+
+/** The processor's DLQ for one consumer, writing through a producer from `producerFactory`. */
+export function createDeadLetterQueue(deps: {
+  readonly producerFactory: ProducerFactory;
+  readonly options: Pick<
+    Options,
+    "dlqMaxInvalidRatio" | "dlqMaxConsecutiveCount" | "dlqMaxBufferedPerPartition"
+  >;
+  readonly topic: Topic;
+  readonly consumer: string;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}): DeadLetterQueue {
+  const config = deadLetterConfig(deps.options, { topic: deps.topic, consumer: deps.consumer });
+  return new DeadLetterQueue(deps.producerFactory(`${deps.consumer}-dlq`), config, deps.metrics, deps.logger);
 }
 
 /** The original key, value and headers, plus headers saying where it came from and why. */

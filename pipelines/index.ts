@@ -20,13 +20,13 @@ export {
 export { DlqBuffer } from "./dlq-buffer.ts";
 export { DLQ_RATIO_MIN_MESSAGES, type DlqLimit, DlqLimitState, dlqLimitFromOptions } from "./dlq-limit.ts";
 export * from "./errors.ts";
+export { StreamProcessor } from "./processor.ts";
 export {
   DEFAULT_POLL_TIMEOUT_MS,
-  StreamProcessor,
   type StreamProcessorConfig,
   type StreamProcessorDeps,
   streamProcessorConfig,
-} from "./processor.ts";
+} from "./processor-config.ts";
 export * from "./strategies/index.ts";
 export * from "./types.ts";
 export { WorkerPool, type WorkerPoolOptions } from "./workers/pool.ts";

@@ -1,9 +1,6 @@
-import type { Options } from "../config/options.ts";
 import type { Consumer } from "../consumers/types.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { Metrics } from "../observability/metrics.ts";
 import { realSleep, type Sleep, yieldToEventLoop } from "./clock.ts";
-import { type CommitPolicy, commitPolicyFromOptions } from "./commit-policy.ts";
 import { Committer } from "./committer.ts";
 import type { DeadLetterQueue } from "./dlq.ts";
 import {
@@ -13,6 +10,11 @@ import {
   MessageRejected,
   RecoverableError,
 } from "./errors.ts";
+import {
+  DEFAULT_POLL_TIMEOUT_MS,
+  type StreamProcessorConfig,
+  type StreamProcessorDeps,
+} from "./processor-config.ts";
 import { ProcessorMetrics, TIMING_SAMPLE_EVERY } from "./processor-metrics.ts";
 import { StuckDetector } from "./stuck-detector.ts";
 import {
@@ -28,55 +30,11 @@ import {
 } from "./types.ts";
 
 /** Arroyo's loop constants (specs/arroyo.md appendix). */
-export const DEFAULT_POLL_TIMEOUT_MS = 1000;
 const PAUSED_POLL_TIMEOUT_MS = 100;
 const BACKPRESSURE_RETRY_MS = 10;
 const METRICS_FLUSH_MS = 1000;
 /** Iterations between turns of the event loop: `await` alone only drains microtasks. */
 const YIELD_EVERY = 64;
-
-export interface StreamProcessorConfig {
-  /** The consumer's name: metric label `consumer`, log field. */
-  readonly name: string;
-  readonly topic: Topic;
-  readonly commitPolicy: CommitPolicy;
-  /** Longest a revocation or shutdown waits for the chain to drain. */
-  readonly joinTimeoutMs: number;
-  /** Continuous backpressure after which all assigned partitions are paused. */
-  readonly backpressurePauseAfterMs: number;
-  /** A loop iteration older than this marks the processor stuck; 0 disables. */
-  readonly stuckThresholdMs: number;
-  readonly pollTimeoutMs?: number;
-}
-
-export function streamProcessorConfig(
-  options: Pick<
-    Options,
-    "commitIntervalMs" | "joinTimeoutMs" | "backpressurePauseAfterMs" | "maxPollIntervalMs"
-  >,
-  consumer: { readonly name: string; readonly topic: Topic },
-): StreamProcessorConfig {
-  return {
-    name: consumer.name,
-    topic: consumer.topic,
-    commitPolicy: commitPolicyFromOptions(options),
-    joinTimeoutMs: options.joinTimeoutMs,
-    backpressurePauseAfterMs: options.backpressurePauseAfterMs,
-    stuckThresholdMs: options.maxPollIntervalMs,
-  };
-}
-
-export interface StreamProcessorDeps {
-  readonly consumer: Consumer;
-  readonly factory: ProcessingStrategyFactory<KafkaPayload>;
-  readonly metrics: Metrics;
-  readonly logger: Logger;
-  /** Dead-letter routing; without it invalid messages are logged, counted and skipped. */
-  readonly dlq?: DeadLetterQueue;
-  readonly clock?: Clock;
-  /** How the loop waits while backpressured; tests pass ManualClock.sleep. */
-  readonly sleep?: Sleep;
-}
 
 const TERMINATED: unique symbol = Symbol("terminated");
 
@@ -364,8 +322,9 @@ export class StreamProcessor {
     let remaining = new Map<Partition, number>();
     if (partitions.length > 0) {
       await this.closeStrategy();
-      remaining = this.remainingAfter(partitions);
-      if (remaining.size > 0 && !this.stopping) {
+      // While stopping (consumer.close revokes everything) no chain is rebuilt.
+      if (!this.stopping) remaining = this.remainingAfter(partitions);
+      if (remaining.size > 0) {
         this.strategy = this.factory.createWithPartitions(this.committer.commit, remaining);
       }
     }

@@ -28,6 +28,7 @@ export type KafkaProducerFactoryOptions = Pick<
   | "kafkaCompression"
   | "kafkaProducerLingerMs"
   | "kafkaProducerMaxBatchSize"
+  | "kafkaProducerMaxBatchBytes"
 >;
 
 export function kafkaProducerConfig(options: KafkaProducerFactoryOptions): KafkaProducerConfig {
@@ -35,6 +36,7 @@ export function kafkaProducerConfig(options: KafkaProducerFactoryOptions): Kafka
     compression: compressionType(options.kafkaCompression),
     lingerMs: options.kafkaProducerLingerMs,
     maxBatchSize: options.kafkaProducerMaxBatchSize,
+    maxBatchBytes: options.kafkaProducerMaxBatchBytes,
   };
 }
 

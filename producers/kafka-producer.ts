@@ -35,6 +35,8 @@ export interface KafkaProducerConfig {
   /** 0 = gather only what is produced in the same tick. */
   readonly lingerMs: number;
   readonly maxBatchSize: number;
+  /** Uncompressed bytes per request; one larger record still goes, alone. */
+  readonly maxBatchBytes: number;
 }
 
 export class ProducerClosed extends Error {
@@ -66,6 +68,7 @@ export class MissingProduceAck extends Error {
 
 interface PendingRecord {
   readonly topic: string;
+  readonly bytes: number;
   readonly payload: KafkaPayload;
   readonly message: KafkajsMessage;
   readonly resolve: (value: BrokerValue<KafkaPayload>) => void;
@@ -82,6 +85,13 @@ function toKafkajsHeaders(headers: KafkaPayload["headers"]): KafkajsMessage["hea
     else out[name] = [existing, value];
   }
   return out;
+}
+
+/** Kafka's per-record overhead in a v2 batch is at most ~20 bytes plus header names. */
+function recordBytes(payload: KafkaPayload): number {
+  let bytes = 20 + payload.value.length + (payload.key?.length ?? 0);
+  for (const [name, value] of payload.headers) bytes += name.length + value.length + 4;
+  return bytes;
 }
 
 function isPartition(destination: Destination): destination is Partition {
@@ -101,6 +111,7 @@ export class KafkaProducer implements Producer {
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private closed = false;
   private drained: Array<() => void> = [];
+  private queuedBytes = 0;
 
   constructor(
     private readonly sender: BatchSender,
@@ -129,8 +140,10 @@ export class KafkaProducer implements Producer {
       timestamp: String((this.deps.clock ?? systemClock).now()),
     };
     if (isPartition(destination)) message.partition = destination.index;
+    const bytes = recordBytes(payload);
     return new Promise((resolve, reject) => {
-      this.queue.push({ topic, payload, message, resolve, reject });
+      this.queue.push({ topic, bytes, payload, message, resolve, reject });
+      this.queuedBytes += bytes;
       this.schedule();
     });
   }
@@ -151,7 +164,11 @@ export class KafkaProducer implements Producer {
 
   private schedule(): void {
     if (this.inFlight) return; // the in-flight request's completion sends what queued meanwhile
-    if (this.queue.length >= this.config.maxBatchSize || this.closed) {
+    if (
+      this.queue.length >= this.config.maxBatchSize ||
+      this.queuedBytes >= this.config.maxBatchBytes ||
+      this.closed
+    ) {
       this.flushNow();
       return;
     }
@@ -178,11 +195,23 @@ export class KafkaProducer implements Producer {
       for (const wake of waiters) wake();
       return;
     }
-    const batch = this.queue.splice(0, this.config.maxBatchSize);
+    const batch = this.queue.splice(0, this.batchLength());
+    for (const record of batch) this.queuedBytes -= record.bytes;
     this.inFlight = this.send(batch).finally(() => {
       this.inFlight = null;
       this.flushNow();
     });
+  }
+
+  /** How many queued records fit one request (at least one). */
+  private batchLength(): number {
+    let bytes = 0;
+    const limit = Math.min(this.queue.length, this.config.maxBatchSize);
+    for (let i = 0; i < limit; i++) {
+      bytes += this.queue[i]!.bytes;
+      if (bytes > this.config.maxBatchBytes) return Math.max(1, i);
+    }
+    return limit;
   }
 
   private async send(batch: ReadonlyArray<PendingRecord>): Promise<void> {

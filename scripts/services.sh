@@ -27,6 +27,7 @@ REDIS_PORT=6379
 WAIT_SECONDS="${INGEST_SERVICES_WAIT_SECONDS:-120}"
 STOP_SECONDS=60
 ALL_SERVICES=(kafka clickhouse redis)
+APT_UPDATED=0
 MAVEN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
 # Kafka's poms name slf4j 1.7 and no logging backend; the binary distribution ships
 # slf4j 2 with log4j2, so the same pair is pinned here to get a readable server log.
@@ -169,9 +170,11 @@ ensure_commands() {
   fi
   local rc=0
   {
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    if ((!APT_UPDATED)); then
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq && APT_UPDATED=1
+    fi &&
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  } >"$CACHE_DIR/apt.log" 2>&1 || rc=$?
+  } >>"$CACHE_DIR/apt.log" 2>&1 || rc=$?
   ((created_policy)) && rm -f "$policy"
   if ((rc != 0)); then
     show_log_tail "$CACHE_DIR/apt.log"

@@ -1,8 +1,6 @@
-import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { parse as parseYaml } from "yaml";
-import { z } from "zod";
 import { loadOptions, type Options } from "../../config/options.ts";
+import { loadTopology } from "../../config/topology.ts";
 import { checkSchemas, type SchemaTopic } from "../../schemas/compat.ts";
 import { RegistryUnavailableError } from "../../schemas/errors.ts";
 import {
@@ -26,31 +24,15 @@ const processIo: SchemasCommandIo = {
   err: (line) => process.stderr.write(`${line}\n`),
 };
 
-// Only the keys this command reads; the full validation is the topology loader's job.
-const topologyTopics = z.object({
-  topics: z.record(z.string(), z.looseObject({ codec: z.string(), schema: z.string().optional() })),
-});
-
-/** The avro-relevant part of topology.yaml. */
-export function readTopologyTopics(file: string): SchemaTopic[] {
-  const parsed = topologyTopics.parse(parseYaml(readFileSync(file, "utf8")));
-  return Object.entries(parsed.topics).map(([name, spec]) => ({
-    name,
-    codec: spec.codec,
-    ...(spec.schema === undefined ? {} : { schema: spec.schema }),
-  }));
-}
-
 export interface CheckOptions {
   readonly schemasDir: string;
-  /** topology.yaml to cross-check avro topics against; undefined skips that part. */
-  readonly topologyFile?: string;
+  /** Topics of topology.yaml to cross-check (avro topics need their subject); empty skips that part. */
+  readonly topics?: ReadonlyArray<SchemaTopic>;
 }
 
 /** Returns the process exit code: 0 when everything is consistent and backward compatible. */
 export function runSchemasCheck(options: CheckOptions, io: SchemasCommandIo = processIo): number {
-  const topics = options.topologyFile ? readTopologyTopics(options.topologyFile) : [];
-  const result = checkSchemas(options.schemasDir, topics);
+  const result = checkSchemas(options.schemasDir, options.topics ?? []);
   for (const problem of result.problems) io.err(`schemas check: ${problem.where}: ${problem.message}`);
   if (result.problems.length > 0) {
     io.err(`schemas check: ${result.problems.length} problem(s)`);
@@ -112,17 +94,15 @@ export function schemasCommand(loadDefaults: () => Options = () => loadOptions()
       "topology.yaml to cross-check avro topics against (default: option topologyFile)",
     )
     .option("--no-topology", "skip the topology cross-check")
-    .action((flags: { schemasDir: string; topology: string | boolean }) => {
+    .action(async (flags: { schemasDir: string; topology?: string | boolean }) => {
       const topologyFile =
         flags.topology === false
           ? undefined
           : typeof flags.topology === "string"
             ? flags.topology
             : loadDefaults().topologyFile;
-      process.exitCode = runSchemasCheck({
-        schemasDir: flags.schemasDir,
-        ...(topologyFile ? { topologyFile } : {}),
-      });
+      const topics = topologyFile ? Object.values((await loadTopology(topologyFile)).topics) : [];
+      process.exitCode = runSchemasCheck({ schemasDir: flags.schemasDir, topics });
     });
 
   command

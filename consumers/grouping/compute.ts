@@ -6,7 +6,12 @@ import {
   type ProjectGroupingConfig,
 } from "./config.ts";
 import { type ContributesHit, type MatchFrame, NO_EXCEPTION, toMatchFrames } from "./enhancements/engine.ts";
-import { type GroupingEvent, type GroupingStacktrace, readGroupingEvent, stacktracesOf } from "./event-view.ts";
+import {
+  type GroupingEvent,
+  type GroupingStacktrace,
+  readGroupingEvent,
+  stacktracesOf,
+} from "./event-view.ts";
 import {
   DEFAULT_FINGERPRINT_VARIABLE,
   findFingerprintRule,
@@ -18,7 +23,12 @@ import {
 } from "./fingerprinting.ts";
 import type { ComponentsByVariant, StrategyContext } from "./strategies/context.ts";
 import { chainedException, exceptionData } from "./strategies/exception.ts";
-import { cspStrategy, hostnameReportStrategy, messageStrategy, templateStrategy } from "./strategies/simple.ts";
+import {
+  cspStrategy,
+  hostnameReportStrategy,
+  messageStrategy,
+  templateStrategy,
+} from "./strategies/simple.ts";
 import { stacktraceVariants } from "./strategies/stacktrace.ts";
 import { threadsStrategy } from "./strategies/threads.ts";
 
@@ -88,7 +98,8 @@ const STRATEGIES: ReadonlyArray<Strategy> = [
   {
     name: "stacktrace",
     stacktraceVariantProcessor: true,
-    run: (event, context) => (event.stacktrace ? stacktraceVariants(event.stacktrace, context, NO_EXCEPTION) : undefined),
+    run: (event, context) =>
+      event.stacktrace ? stacktraceVariants(event.stacktrace, context, NO_EXCEPTION) : undefined,
   },
   {
     name: "template",
@@ -109,12 +120,15 @@ const STRATEGIES: ReadonlyArray<Strategy> = [
     name: "expectstaple",
     stacktraceVariantProcessor: false,
     run: (event) =>
-      event.expectstaple ? hostnameReportStrategy("expect_staple", "expect-staple", event.expectstaple) : undefined,
+      event.expectstaple
+        ? hostnameReportStrategy("expect_staple", "expect-staple", event.expectstaple)
+        : undefined,
   },
   {
     name: "expectct",
     stacktraceVariantProcessor: false,
-    run: (event) => (event.expectct ? hostnameReportStrategy("expect_ct", "expect-ct", event.expectct) : undefined),
+    run: (event) =>
+      event.expectct ? hostnameReportStrategy("expect_ct", "expect-ct", event.expectct) : undefined,
   },
   {
     name: "message",
@@ -128,15 +142,18 @@ function finishStrategy(strategy: Strategy, produced: ComponentsByVariant): Map<
   const result = new Map<string, GroupingComponent>();
   const priorityByHash = new Map<string, string>();
   const others: string[] = [];
+  const priorities: Array<readonly [string, GroupingComponent]> = [];
   for (const [rawName, component] of produced) {
     const priority = rawName.startsWith("!");
     const name = priority ? rawName.slice(1) : rawName;
     if (component.contributes) {
-      if (priority) priorityByHash.set(component.hash()!, name);
+      if (priority) priorities.push([name, component]);
       else others.push(name);
     }
     result.set(name, component);
   }
+  // Hashing is only needed when a duplicate is possible.
+  if (others.length > 0) for (const [name, component] of priorities) priorityByHash.set(component.hash()!, name);
   for (const name of others) {
     const component = result.get(name)!;
     const match = priorityByHash.get(component.hash()!);
@@ -145,7 +162,9 @@ function finishStrategy(strategy: Strategy, produced: ComponentsByVariant): Map<
     }
   }
   if (strategy.stacktraceVariantProcessor && result.size > 1) {
-    const withStacktrace = [...result].filter(([, c]) => c.hasContributingDescendant("stacktrace")).map(([n]) => n);
+    const withStacktrace = [...result]
+      .filter(([, c]) => c.hasContributingDescendant("stacktrace"))
+      .map(([n]) => n);
     if (withStacktrace.length > 0) {
       const suffix = withStacktrace.length === 1 ? `the ${withStacktrace[0]} variant does` : "others do";
       for (const [name, component] of result) {
@@ -216,13 +235,14 @@ function normalizeStacktraces(
 }
 
 function componentVariant(root: GroupingComponent): GroupingVariant {
+  const values = root.contributingValues();
   return {
     type: "component",
-    hash: root.hash(),
+    hash: root.contributes ? hashValues(values) : null,
     contributes: root.contributes,
     hint: root.hint,
     description: root.description,
-    contributingValues: root.contributingValues(),
+    contributingValues: values,
     component: root,
   };
 }
@@ -234,7 +254,10 @@ function sortHashes(variants: Readonly<Record<string, GroupingVariant>>): string
 }
 
 /** Groups an already-read event with compiled settings. */
-export function computeGroupingForEvent(event: GroupingEvent, compiled: CompiledGroupingConfig): GroupingResult {
+export function computeGroupingForEvent(
+  event: GroupingEvent,
+  compiled: CompiledGroupingConfig,
+): GroupingResult {
   const configId = compiled.definition.id;
   if (event.checksum !== undefined) {
     const variants: Record<string, GroupingVariant> = CHECKSUM.test(event.checksum)
@@ -316,7 +339,9 @@ export function computeGroupingForEvent(event: GroupingEvent, compiled: Compiled
   } else if (type === "hybrid") {
     for (const [name, root] of roots) {
       const values = root.contributes
-        ? resolved.flatMap((entry) => (isDefaultFingerprintEntry(entry) ? root.contributingValues() : [entry]))
+        ? resolved.flatMap((entry) =>
+            isDefaultFingerprintEntry(entry) ? root.contributingValues() : [entry],
+          )
         : [];
       variants[name] = {
         type: "salted_component",

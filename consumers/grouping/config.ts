@@ -2,7 +2,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { compileRules, type StacktraceRules } from "./enhancements/engine.ts";
 import { parseRules, type RuleSyntaxError } from "./enhancements/parse.ts";
-import { type FingerprintRule, type FingerprintSyntaxError, parseFingerprintRules } from "./fingerprinting.ts";
+import {
+  type FingerprintRule,
+  type FingerprintSyntaxError,
+  parseFingerprintRules,
+} from "./fingerprinting.ts";
 import type { GroupingConfigDefinition } from "./strategies/context.ts";
 
 // Grouping configs and per-project grouping settings. A project picks a config id and may
@@ -95,7 +99,9 @@ export function fingerprintingBase(id: string): ReadonlyArray<FingerprintRule> {
   if (rules === undefined) {
     const dir = `${RULES_DIR}fingerprinting/${id}/`;
     const loaded: FingerprintRule[] = [];
-    for (const name of readdirSync(dir).filter((n) => n.endsWith(".txt")).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith(".txt"))
+      .sort()) {
       const parsed = parseFingerprintRules(readFileSync(`${dir}${name}`, "utf8"), true);
       if (!parsed.ok) throw new ShippedRulesError(name, parsed.errors.map((e) => e.message).join("; "));
       loaded.push(...parsed.value);

@@ -84,7 +84,9 @@ export interface GroupingEvent {
   readonly stacktrace: GroupingStacktrace | undefined;
   readonly threads: ReadonlyArray<GroupingThread> | undefined;
   readonly logentry: LogEntry | undefined;
-  readonly template: { readonly filename: string | undefined; readonly contextLine: string | undefined } | undefined;
+  readonly template:
+    | { readonly filename: string | undefined; readonly contextLine: string | undefined }
+    | undefined;
   readonly csp: CspReport | undefined;
   readonly hpkp: { readonly hostname: string | undefined } | undefined;
   readonly expectct: { readonly hostname: string | undefined } | undefined;
@@ -219,7 +221,8 @@ function readStacktrace(raw: unknown, eventPlatform: string | undefined): Groupi
 function readMechanism(raw: unknown): GroupingMechanism | undefined {
   if (!isObject(raw)) return undefined;
   const meta = isObject(raw.meta) ? raw.meta : undefined;
-  const nsError = meta !== undefined && "ns_error" in meta && isObject(meta.ns_error) ? meta.ns_error : undefined;
+  const nsError =
+    meta !== undefined && "ns_error" in meta && isObject(meta.ns_error) ? meta.ns_error : undefined;
   return {
     type: str(raw.type),
     synthetic: raw.synthetic === true,
@@ -261,7 +264,8 @@ function readLogEntry(event: Json): LogEntry | undefined {
   let formatted = str(raw.formatted);
   if (message === undefined && formatted === undefined) return undefined;
   // Relay moves a message without a distinct formatted text into `formatted`.
-  if (formatted === undefined || formatted === message) return { message: undefined, formatted: formatted ?? message };
+  if (formatted === undefined || formatted === message)
+    return { message: undefined, formatted: formatted ?? message };
   if (formatted === "") formatted = undefined;
   return { message, formatted };
 }

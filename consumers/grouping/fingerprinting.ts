@@ -85,7 +85,11 @@ export class UnknownFingerprintMatcher extends Error {
   }
 }
 
-export function createFingerprintMatcher(rawKey: string, pattern: string, negated: boolean): FingerprintMatcher {
+export function createFingerprintMatcher(
+  rawKey: string,
+  pattern: string,
+  negated: boolean,
+): FingerprintMatcher {
   const key = rawKey.startsWith("tags.") ? rawKey : MATCHER_KEYS[rawKey];
   if (key === undefined) throw new UnknownFingerprintMatcher(rawKey);
   const matchType = matchTypeOf(key);
@@ -183,7 +187,10 @@ class EventValues {
         return [...(message ? [{ message: message.trim() }] : []), ...this.get("exceptions")];
       }
       case "exceptions":
-        return (event.exceptions ?? []).map((e) => ({ type: e.type, value: e.value ? e.value.trim() : undefined }));
+        return (event.exceptions ?? []).map((e) => ({
+          type: e.type,
+          value: e.value ? e.value.trim() : undefined,
+        }));
       case "log_info": {
         const info: Record<string, string> = {};
         if (event.logger) info.logger = event.logger;
@@ -255,7 +262,8 @@ export function findFingerprintRule(
 function crashFrame(event: GroupingEvent): GroupingFrame | undefined {
   let frames = event.exceptions?.at(-1)?.stacktrace?.frames;
   if (!frames || frames.length === 0) frames = event.stacktrace?.frames;
-  if ((!frames || frames.length === 0) && event.threads?.length === 1) frames = event.threads[0]!.stacktrace?.frames;
+  if ((!frames || frames.length === 0) && event.threads?.length === 1)
+    frames = event.threads[0]!.stacktrace?.frames;
   if (!frames || frames.length === 0) return undefined;
   for (let i = frames.length - 1; i >= 0; i--) if (frames[i]!.inApp) return frames[i];
   return frames[frames.length - 1];
@@ -266,7 +274,12 @@ function resolveVariable(key: string, event: GroupingEvent): string | undefined 
     case "transaction":
       return event.transaction || "<no-transaction>";
     case "message":
-      return event.logentry?.formatted || event.logentry?.message || event.exceptions?.at(-1)?.value || "<no-message>";
+      return (
+        event.logentry?.formatted ||
+        event.logentry?.message ||
+        event.exceptions?.at(-1)?.value ||
+        "<no-message>"
+      );
     case "type":
     case "error.type":
       return event.exceptions?.at(-1)?.type || "<no-type>";
@@ -385,7 +398,8 @@ class FingerprintLineParser {
 
   private readKey(): string {
     let key = "";
-    while (this.pos < this.chars.length && KEY_CHAR.test(this.chars[this.pos]!)) key += this.chars[this.pos++];
+    while (this.pos < this.chars.length && KEY_CHAR.test(this.chars[this.pos]!))
+      key += this.chars[this.pos++];
     return key;
   }
 
@@ -395,7 +409,10 @@ class FingerprintLineParser {
       this.skipSpaces();
       if (this.chars[this.pos] === "-" && this.chars[this.pos + 1] === ">") break;
       if (this.pos >= this.chars.length) {
-        this.fail(matchers.length === 0 ? "expected_matcher" : "expected_arrow", "expected '->' and a fingerprint");
+        this.fail(
+          matchers.length === 0 ? "expected_matcher" : "expected_arrow",
+          "expected '->' and a fingerprint",
+        );
       }
       matchers.push(this.parseMatcher());
     }
@@ -450,8 +467,10 @@ class FingerprintLineParser {
     if (this.chars[this.pos] === '"') {
       this.pos++;
       key = "";
-      while (this.pos < this.chars.length && /[A-Za-z0-9_.:-]/.test(this.chars[this.pos]!)) key += this.chars[this.pos++];
-      if (this.chars[this.pos] !== '"') this.fail("expected_matcher", "unterminated quoted matcher name", keyAt);
+      while (this.pos < this.chars.length && /[A-Za-z0-9_.:-]/.test(this.chars[this.pos]!))
+        key += this.chars[this.pos++];
+      if (this.chars[this.pos] !== '"')
+        this.fail("expected_matcher", "unterminated quoted matcher name", keyAt);
       this.pos++;
     } else {
       key = this.readKey();
@@ -466,13 +485,15 @@ class FingerprintLineParser {
       pattern = this.readQuoted();
     } else {
       pattern = "";
-      while (this.pos < this.chars.length && !/\s/.test(this.chars[this.pos]!)) pattern += this.chars[this.pos++];
+      while (this.pos < this.chars.length && !/\s/.test(this.chars[this.pos]!))
+        pattern += this.chars[this.pos++];
       if (pattern === "") this.fail("expected_argument", "expected a value after ':'", argumentAt);
     }
     try {
       compileGlob(pattern, { literalSeparator: false, caseInsensitive: false });
     } catch (error) {
-      if (error instanceof GlobSyntaxError) this.fail("invalid_glob", `invalid pattern: ${error.message}`, argumentAt);
+      if (error instanceof GlobSyntaxError)
+        this.fail("invalid_glob", `invalid pattern: ${error.message}`, argumentAt);
       throw error;
     }
     try {

@@ -40,7 +40,9 @@ export function projectConfigFromTestKeys(
 ): ProjectGroupingConfig {
   const grouping = event._grouping;
   const enhancements =
-    typeof grouping === "object" && grouping !== null ? (grouping as Record<string, unknown>).enhancements : undefined;
+    typeof grouping === "object" && grouping !== null
+      ? (grouping as Record<string, unknown>).enhancements
+      : undefined;
   const fingerprintRules = event._fingerprinting_rules;
   return {
     groupingConfig,

@@ -17,7 +17,11 @@ type Token =
   | { readonly kind: "recursivePrefix" }
   | { readonly kind: "recursiveSuffix" }
   | { readonly kind: "recursiveZeroOrMore" }
-  | { readonly kind: "class"; readonly negated: boolean; readonly ranges: ReadonlyArray<readonly [string, string]> }
+  | {
+      readonly kind: "class";
+      readonly negated: boolean;
+      readonly ranges: ReadonlyArray<readonly [string, string]>;
+    }
   | { readonly kind: "alternates"; readonly branches: Token[][] };
 
 /** Why a glob could not be compiled (the same cases globset rejects). */
@@ -272,6 +276,31 @@ function tokensToRegex(tokens: ReadonlyArray<Token>, literalSeparator: boolean, 
       }
     }
   }
+}
+
+/**
+ * The longest run of plain characters every match must contain (lower-cased when the glob is
+ * case-insensitive): a cheap `includes` check that rejects most values before the regex.
+ */
+export function requiredLiteral(pattern: string, options: GlobOptions): string {
+  let tokens: Token[];
+  try {
+    tokens = new GlobParser(pattern).parse();
+  } catch (error) {
+    if (error instanceof GlobSyntaxError) return "";
+    throw error;
+  }
+  let best = "";
+  let run = "";
+  for (const token of tokens) {
+    if (token.kind === "literal") {
+      run += token.char;
+      if (run.length > best.length) best = run;
+    } else {
+      run = "";
+    }
+  }
+  return options.caseInsensitive ? best.toLowerCase() : best;
 }
 
 /** Compiles a glob to an anchored RegExp; throws GlobSyntaxError where globset would. */

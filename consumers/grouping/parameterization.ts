@@ -19,6 +19,8 @@ const TLDS_UPPER =
 interface Pattern {
   readonly name: string;
   readonly source: string;
+  /** A necessary condition on the whole input: patterns that cannot match are left out. */
+  readonly possible: (input: string) => boolean;
   /** Turns a candidate into its replacement; returning the candidate declines the match. */
   readonly replace?: (value: string) => string;
 }
@@ -39,15 +41,21 @@ function replaceIp(value: string): string {
   return isIPv6(bare) || isIPv4(bare) ? "<ip>" : value;
 }
 
+const DIGIT = /[0-9]/;
+const HAS_DIGIT = (s: string): boolean => DIGIT.test(s);
+const HEX_LETTERS = /[a-fA-F]{8}/;
+
 const PATTERNS: ReadonlyArray<Pattern> = [
-  { name: "email", source: "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*" },
-  { name: "url", source: "\\b(?:wss?|https?|ftp)://[^\\s/$.?#][^\\n][^\\s]*" },
+  { name: "email", possible: (s) => s.includes("@"), source: "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*" },
+  { name: "url", possible: (s) => s.includes("://"), source: "\\b(?:wss?|https?|ftp)://[^\\s/$.?#][^\\n][^\\s]*" },
   {
     name: "hostname",
+    possible: (s) => s.includes("."),
     source: `\\b(?:[a-zA-Z0-9\\-]{1,63}\\.)+?(?:(?:${TLDS_UPPER})|(?:${TLDS_UPPER.toLowerCase()}))\\b`,
   },
   {
     name: "ip",
+    possible: (s) => s.includes(":") || s.includes("."),
     source:
       `(?<![0-9a-zA-Z_])(?:` +
       `(?:${H}:){7}${H}|` +
@@ -59,16 +67,19 @@ const PATTERNS: ReadonlyArray<Pattern> = [
   },
   {
     name: "traceparent",
+    possible: (s) => s.includes("-"),
     source: "\\b00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]\\b|\\b1-[0-9a-f]{8}-[0-9a-f]{24}\\b",
   },
   {
     name: "uuid",
+    possible: (s) => s.includes("-"),
     source: "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b",
   },
-  { name: "sha1", source: "\\b[0-9a-fA-F]{40}\\b" },
-  { name: "md5", source: "\\b[0-9a-fA-F]{32}\\b" },
+  { name: "sha1", possible: (s) => s.length >= 40, source: "\\b[0-9a-fA-F]{40}\\b" },
+  { name: "md5", possible: (s) => s.length >= 32, source: "\\b[0-9a-fA-F]{32}\\b" },
   {
     name: "date",
+    possible: (s) => HAS_DIGIT(s) || s.includes("datetime"),
     source: [
       // RFC822, RFC1123, RFC1123Z
       `(?:${DAYS}),\\s\\d{1,2}\\s(?:${MONTHS})\\s\\d{2,4}\\s\\d{1,2}:\\d{1,2}(?::\\d{1,2})?\\s(?:[-\\+][\\d]{2}[0-5][\\d]|${ZONE})`,
@@ -99,25 +110,42 @@ const PATTERNS: ReadonlyArray<Pattern> = [
       "datetime[^\\n]datetime\\([^\\n]*?\\)",
     ].join("|"),
   },
-  { name: "duration", source: "\\b\\d+ms|\\d+(?:\\.\\d+)?s\\b" },
-  { name: "swift_txn_id", source: "\\btx[0-9a-f]{21}-[0-9a-f]{10}\\S*" },
+  { name: "duration", possible: HAS_DIGIT, source: "\\b\\d+ms|\\d+(?:\\.\\d+)?s\\b" },
+  { name: "swift_txn_id", possible: (s) => s.includes("tx"), source: "\\btx[0-9a-f]{21}-[0-9a-f]{10}\\S*" },
   {
     name: "hex",
+    possible: (s) => HAS_DIGIT(s) || HEX_LETTERS.test(s),
     source:
       "\\b0[xX][0-9a-fA-F]+\\b|(?:\\b|(?<!\\w)-)(?:(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{4,6}|(?=[A-F]*[0-9])(?=[0-9]*[A-F])[0-9A-F]{4,6}|[0-9a-f]{8,128}|[0-9A-F]{8,128})\\b",
   },
-  { name: "git_sha", source: "\\b(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{7}\\b" },
-  { name: "float", source: "-\\d+\\.\\d+\\b|\\b\\d+\\.\\d+\\b" },
-  { name: "int", source: "(?:\\b|(?<!\\w)-)\\d{1,7}\\b" },
-  { name: "quoted_str", source: "(?<==)(?:'[^']+'|\"[^\"]+\")" },
-  { name: "bool", source: "(?<==)(?:True|true|False|false)" },
+  { name: "git_sha", possible: HAS_DIGIT, source: "\\b(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{7}\\b" },
+  { name: "float", possible: (s) => s.includes("."), source: "-\\d+\\.\\d+\\b|\\b\\d+\\.\\d+\\b" },
+  { name: "int", possible: HAS_DIGIT, source: "(?:\\b|(?<!\\w)-)\\d{1,7}\\b" },
+  { name: "quoted_str", possible: (s) => s.includes("="), source: "(?<==)(?:'[^']+'|\"[^\"]+\")" },
+  { name: "bool", possible: (s) => s.includes("="), source: "(?<==)(?:True|true|False|false)" },
 ];
 
 const NAMES: ReadonlyArray<string> = PATTERNS.map((p) => p.name);
 const REPLACERS: ReadonlyMap<string, (value: string) => string> = new Map(
   PATTERNS.flatMap((p) => (p.replace ? [[p.name, p.replace] as const] : [])),
 );
-const COMBINED = new RegExp(PATTERNS.map((p) => `(?<${p.name}>${p.source})`).join("|"), "g");
+// Combined regexes per subset of possible patterns: dropping alternatives that cannot match
+// anywhere in the input does not change what the others match, and saves most of the work.
+const combinedCache = new Map<number, RegExp>();
+
+function combinedFor(input: string): RegExp {
+  let mask = 0;
+  PATTERNS.forEach((p, i) => {
+    if (p.possible(input)) mask |= 1 << i;
+  });
+  let regex = combinedCache.get(mask);
+  if (regex === undefined) {
+    const parts = PATTERNS.filter((_, i) => mask & (1 << i)).map((p) => `(?<${p.name}>${p.source})`);
+    regex = new RegExp(parts.length > 0 ? parts.join("|") : "(?!)", "g");
+    combinedCache.set(mask, regex);
+  }
+  return regex;
+}
 const SINGLE: ReadonlyArray<RegExp> = PATTERNS.map((p) => new RegExp(`(?<${p.name}>${p.source})`, "g"));
 
 // A cheap pre-check: every pattern needs an ASCII digit, `@`, `:`, `=`, a dot or a run of 8
@@ -131,7 +159,7 @@ export function parameterize(input: string): string {
   const handle = (match: string, ...rest: unknown[]): string => {
     const groups = rest[rest.length - 1] as Record<string, string | undefined>;
     for (const name of NAMES) {
-      if (groups[name] === undefined) continue;
+      if (groups[name] === undefined) continue; // absent from this subset or not matched
       const replace = REPLACERS.get(name);
       const replacement = replace ? replace(match) : `<${name}>`;
       if (replacement === match) declined = true;
@@ -139,7 +167,7 @@ export function parameterize(input: string): string {
     }
     return match;
   };
-  const combined = input.replace(COMBINED, handle);
+  const combined = input.replace(combinedFor(input), handle);
   if (!declined) return combined;
   let output = input;
   for (const regex of SINGLE) output = output.replace(regex, handle);

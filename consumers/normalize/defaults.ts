@@ -146,6 +146,8 @@ export function normalizeDefaultAttributes(event: JsonObject, meta: MetaTree, co
   if (event.event_id === undefined) event.event_id = config.fallbackEventId ?? randomEventId();
   if (event.platform === undefined) event.platform = "other";
   if (event.logger === undefined) event.logger = "";
+  if (event.extra === undefined) event.extra = {};
+  if (event.errors === undefined) event.errors = [];
   if (event.level === undefined) event.level = type === "transaction" ? "info" : "error";
   if (event.sdk === undefined && config.client !== undefined) {
     const sdk = sdkFromClient(config.client);

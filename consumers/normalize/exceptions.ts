@@ -6,7 +6,7 @@ import { asArray, asObject, isObject, type JsonObject } from "./json.ts";
 import { darwinSignalCodeName, errnoName, machExceptionName, type OsHint, signalName } from "./mechanism-tables.ts";
 import type { MetaTree, Path } from "./meta.ts";
 import { EXCEPTION } from "./schema.ts";
-import { isEmptyValue, valueOfStruct } from "./struct-value.ts";
+import { estimateStruct, isEmptyValue, valueOfStruct } from "./struct-value.ts";
 
 /** Rust regex `^(\w+):(.*)$`: `\w` is Unicode-aware and `.` stops at a newline. */
 const TYPE_IN_VALUE = /^([\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+):([^\n]*)$/u;
@@ -82,13 +82,12 @@ export function normalizeException(values: unknown[], index: number, meta: MetaT
   if (isEmptyValue(exception.type) && isEmptyValue(exception.value)) {
     const node = meta.at(path);
     node.addError("missing_attribute", { attribute: "type or value" });
-    node.setOriginal(valueOfStruct(EXCEPTION, exception));
+    node.softDeleteStruct(estimateStruct(exception, EXCEPTION, 500), valueOfStruct(EXCEPTION, exception));
     values[index] = null;
   }
 }
 
 export function normalizeExceptions(event: JsonObject, meta: MetaTree): void {
-  const os = osHintFromEvent(event);
   const container = asObject(event.exception);
   const values = asArray(container?.values);
   if (values === undefined) return;
@@ -101,12 +100,20 @@ export function normalizeExceptions(event: JsonObject, meta: MetaTree): void {
       meta.remove(["stacktrace"]);
     }
   }
+  for (let i = 0; i < values.length; i++) normalizeException(values, i, meta, ["exception", "values", i]);
+}
+
+/**
+ * Mechanisms, after the contexts are normalized. Relay names OS constants during N19, before
+ * the OS context gets its `name` from `raw_description` or the user agent; a second pass would
+ * then name them. Reading the finished contexts gives the same result on every pass.
+ */
+export function normalizeMechanisms(event: JsonObject, meta: MetaTree): void {
+  const values = asArray(asObject(event.exception)?.values);
+  if (values === undefined) return;
+  const os = osHintFromEvent(event);
   for (let i = 0; i < values.length; i++) {
-    const path = ["exception", "values", i];
-    normalizeException(values, i, meta, path);
-    const exception = values[i];
-    if (!isObject(exception)) continue;
-    const mechanism = asObject(exception.mechanism);
-    if (mechanism !== undefined) normalizeMechanism(mechanism, os, meta, [...path, "mechanism"]);
+    const mechanism = asObject(asObject(values[i])?.mechanism);
+    if (mechanism !== undefined) normalizeMechanism(mechanism, os, meta, ["exception", "values", i, "mechanism"]);
   }
 }

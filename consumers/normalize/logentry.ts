@@ -5,7 +5,7 @@
 
 import { compactJson, isObject, type JsonObject, rustNumberString } from "./json.ts";
 import type { MetaTree, Path } from "./meta.ts";
-import { isEmptyValue, valueOfStruct } from "./struct-value.ts";
+import { estimateStruct, isEmptyValue, valueOfStruct } from "./struct-value.ts";
 import { LOGENTRY } from "./schema.ts";
 
 type Args = unknown[] | JsonObject;
@@ -150,7 +150,7 @@ export function normalizeLogEntry(holder: JsonObject, key: string, meta: MetaTre
   if (entry.formatted === undefined && entry.message === undefined) {
     const node = meta.at(path);
     node.addError("invalid_data", { reason: "no message present" });
-    node.setOriginal(valueOfStruct(LOGENTRY, entry));
+    node.softDeleteStruct(estimateStruct(entry, LOGENTRY, 500), valueOfStruct(LOGENTRY, entry));
     holder[key] = undefined;
     return;
   }

@@ -78,6 +78,17 @@ export class MetaNode {
     this.original = value;
   }
 
+  /**
+   * Soft delete of a struct: Relay sizes the struct as serialized (unset fields skipped) but
+   * stores its full value (unset fields as null); the children's meta goes with the value.
+   */
+  softDeleteStruct(serializedSize: number, full: unknown): void {
+    this.children = undefined;
+    if (serializedSize >= 500) return;
+    this.hasOriginal = true;
+    this.original = full;
+  }
+
   /** Originals read back from a client's `_meta` are taken as they are. */
   restoreOriginal(value: unknown): void {
     this.hasOriginal = true;

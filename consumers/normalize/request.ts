@@ -25,8 +25,8 @@ function normalizeMethod(request: JsonObject, meta: MetaTree, path: Path): void 
 }
 
 function normalizeUrl(request: JsonObject): void {
-  let url = request.url;
-  if (typeof url !== "string") return;
+  if (typeof request.url !== "string") return;
+  let url: string = request.url;
   // The JavaScript SDK once marked truncated URLs with an ellipsis character.
   if (url.endsWith(ELLIPSIS)) url = `${url.slice(0, -1)}...`;
   let parsed: URL | undefined;

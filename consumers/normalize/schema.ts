@@ -264,7 +264,7 @@ export const FRAME = struct(
   [
     { name: "function", ty: STRING, ...SYMBOL, skip: "empty" },
     { name: "raw_function", ty: STRING, ...SYMBOL, skip: "empty" },
-    { name: "symbol", ty: STRING, ...SYMBOL },
+    { name: "symbol", ty: STRING },
     { name: "module", ty: STRING, skip: "empty" },
     { name: "package", ty: STRING, skip: "empty" },
     { name: "filename", ty: STRING, ...PATH, skip: "empty" },
@@ -287,6 +287,9 @@ export const FRAME = struct(
     { name: "lang", ty: STRING, ...ENUMLIKE },
     { name: "stack_start", ty: BOOL },
     { name: "lock", ty: { k: "struct", def: LOCK_REASON } },
+    { name: "file_revision", ty: STRING },
+    { name: "parent_index", ty: U64 },
+    { name: "sample_count", ty: U64 },
   ],
   "drop",
 );
@@ -434,8 +437,8 @@ const SDK_SETTINGS = struct("ClientSdkSettings", [{ name: "infer_ip", ty: STRING
 export const CLIENT_SDK = struct(
   "ClientSdkInfo",
   [
-    { name: "name", ty: STRING, required: true },
-    { name: "version", ty: STRING, required: true },
+    { name: "name", ty: STRING, required: true, maxChars: 256, allowance: 20 },
+    { name: "version", ty: STRING, required: true, maxChars: 256, allowance: 20 },
     { name: "integrations", ty: STRINGS, skip: "empty" },
     { name: "features", ty: STRINGS, skip: "empty" },
     { name: "packages", ty: { k: "array", item: { k: "struct", def: SDK_PACKAGE } }, skip: "empty" },

@@ -14,11 +14,14 @@ function isEntry(value: unknown): value is TagEntry {
   return Array.isArray(value) && value.length === 2;
 }
 
-/** Keys that end up null below count as "no key" for deduplication, so a second pass agrees. */
-function dedupeKey(key: unknown): string | null {
-  if (typeof key !== "string") return null;
-  if (key === "" || charCount(key) > MAX_TAG_CHARS) return null;
-  return key;
+/**
+ * Identity for deduplication. A key that was removed with an error (invalid characters, empty,
+ * too long) is never a duplicate: Relay compares such keys by their original text on the first
+ * pass, and on a second pass they would all look alike (null) and vanish.
+ */
+function dedupeKey(key: unknown, meta: MetaTree, index: number): string | null | undefined {
+  if (typeof key === "string") return key;
+  return meta.hasErrors(["tags", index, 0]) ? undefined : null;
 }
 
 function checkPart(entry: TagEntry, index: 0 | 1, meta: MetaTree, path: readonly (string | number)[]): void {
@@ -80,9 +83,11 @@ export function normalizeEventTags(event: JsonObject, meta: MetaTree): void {
     if (isEntry(entry)) {
       const key = entry[0];
       if (typeof key === "string" && RESERVED_KEYS.has(key)) continue;
-      const dedupe = dedupeKey(key);
-      if (seen.has(dedupe)) continue;
-      seen.add(dedupe);
+      const dedupe = dedupeKey(key, meta, i);
+      if (dedupe !== undefined) {
+        if (seen.has(dedupe)) continue;
+        seen.add(dedupe);
+      }
     }
     mapping[i] = kept.length;
     kept.push(entry);

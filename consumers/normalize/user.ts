@@ -77,7 +77,8 @@ export function normalizeIpAddresses(event: JsonObject, config: NormalizeConfig)
   const httpIp = typeof remote === "string" && (remote === AUTO_IP || isIpAddress(remote)) ? remote : undefined;
   if (httpIp !== undefined) {
     const user = ensureUser(event);
-    if (user.ip_address === undefined) user.ip_address = httpIp;
+    // An unresolved `{{auto}}` (no client IP known) also takes the request's address.
+    if (user.ip_address === undefined || (user.ip_address === AUTO_IP && httpIp !== AUTO_IP)) user.ip_address = httpIp;
   } else if (clientIp !== undefined) {
     const user = ensureUser(event);
     if (user.ip_address === undefined && typeof event.platform === "string" && IMPLICIT_IP_PLATFORMS.has(event.platform)) {

@@ -83,7 +83,7 @@ export function parseLevel(value: unknown): string | undefined {
     return Object.hasOwn(LEVELS, value) ? LEVELS[value] : fail("invalid level");
   }
   if (typeof value === "number") {
-    if (!Number.isInteger(value)) return fail("expected a level");
+    if (!Number.isInteger(value) || Math.abs(value) >= TWO_POW_64) return fail("expected a level");
     return PYTHON_LEVELS[value] ?? fail(undefined);
   }
   return fail("expected a level");

@@ -1,4 +1,5 @@
 import { closeSync, openSync } from "node:fs";
+import { InvalidStateError } from "../errors.ts";
 import {
   type Clock,
   type FilteredPayload,
@@ -23,6 +24,7 @@ export interface HealthcheckOptions {
  */
 export class Healthcheck<T> implements ProcessingStrategy<T> {
   private lastTouch = Number.NEGATIVE_INFINITY;
+  private closed = false;
   private readonly clock: Clock;
   private readonly instrumentation: StepInstrumentation | undefined;
 
@@ -36,6 +38,7 @@ export class Healthcheck<T> implements ProcessingStrategy<T> {
   }
 
   submit(message: Message<T | FilteredPayload>): void {
+    if (this.closed) throw new InvalidStateError("Healthcheck: submit after close");
     this.next.submit(message);
   }
 
@@ -50,6 +53,7 @@ export class Healthcheck<T> implements ProcessingStrategy<T> {
   }
 
   close(): void {
+    this.closed = true;
     this.next.close();
   }
 

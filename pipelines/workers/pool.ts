@@ -34,8 +34,12 @@ export class WorkerPool {
     return this.pool.run(request, { transferList: [request.input.buffer as ArrayBuffer] });
   }
 
-  /** Stops the workers; batches still running are abandoned. */
+  /**
+   * Lets batches already handed to the workers finish (results of abandoned ones are
+   * discarded), then stops the workers. piscina's `destroy` would instead race late results
+   * against the teardown and throw on them.
+   */
   close(): Promise<void> {
-    return this.pool.destroy();
+    return this.pool.close();
   }
 }

@@ -168,7 +168,8 @@ function wrongType(path: string, expected: string, value: unknown): DecodeError 
 
 /** Reads typed fields out of one decoded map and remembers which keys were read. */
 class FieldReader {
-  private readonly read = new Set<string>();
+  // A plain array: messages have a handful of keys, and a Set per map costs more than it saves.
+  private readonly read: string[] = [];
   constructor(
     private readonly entries: Map<string, unknown>,
     private readonly prefix: string,
@@ -186,7 +187,7 @@ class FieldReader {
     if (!this.entries.has(key)) {
       throw new DecodeError(FORMAT, "missing-field", `required key ${key} is missing`, this.path(key));
     }
-    this.read.add(key);
+    this.read.push(key);
     return this.entries.get(key);
   }
 
@@ -209,7 +210,12 @@ class FieldReader {
     // 64-bit msgpack integers (0xcf/0xd3, what rmp writes from 2^32 up) arrive as bigint.
     if (typeof value === "bigint") {
       if (value < 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) {
-        throw new DecodeError(FORMAT, "out-of-range", `integer ${value} is outside 0..2^53-1`, this.path(key));
+        throw new DecodeError(
+          FORMAT,
+          "out-of-range",
+          `integer ${value} is outside 0..2^53-1`,
+          this.path(key),
+        );
       }
       value = Number(value);
     }
@@ -246,9 +252,9 @@ class FieldReader {
 
   /** Keys nobody read, in arrival order; undefined when there are none. */
   unread(): UnknownFields | undefined {
-    if (this.read.size === this.entries.size) return undefined;
+    if (this.read.length === this.entries.size) return undefined;
     const extra = new Map<string, unknown>();
-    for (const [key, value] of this.entries) if (!this.read.has(key)) extra.set(key, value);
+    for (const [key, value] of this.entries) if (!this.read.includes(key)) extra.set(key, value);
     return extra;
   }
 }

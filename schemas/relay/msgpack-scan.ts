@@ -39,13 +39,6 @@ export function scanRelayMsgpack(bytes: Uint8Array, limits: MsgpackScanLimits): 
   let pos = 0;
   let rootDone = false;
 
-  const need = (start: number, count: number): void => {
-    if (pos + count > end) throw truncated(start);
-  };
-  const u16 = (at: number): number => (bytes[at]! << 8) | bytes[at + 1]!;
-  const u32 = (at: number): number =>
-    bytes[at]! * 0x1000000 + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
-
   while (!rootDone) {
     const start = pos;
     if (pos >= end) throw truncated(start);
@@ -77,79 +70,79 @@ export function scanRelayMsgpack(bytes: Uint8Array, limits: MsgpackScanLimits): 
         case 0xc5:
         case 0xc6: {
           const width = b === 0xc4 ? 1 : b === 0xc5 ? 2 : 4;
-          need(start, width);
-          const length = width === 1 ? bytes[pos]! : width === 2 ? u16(pos) : u32(pos);
+          if (pos + width > end) throw truncated(start);
+          const length = width === 1 ? bytes[pos]! : width === 2 ? u16(bytes, pos) : u32(bytes, pos);
           pos += width;
-          need(start, length);
+          if (pos + length > end) throw truncated(start);
           pos += length;
           if (keyPosition) throw nonStringKey(start);
           break;
         }
         case 0xca:
-          need(start, 4);
+          if (pos + 4 > end) throw truncated(start);
           pos += 4;
           break;
         case 0xcb:
-          need(start, 8);
+          if (pos + 8 > end) throw truncated(start);
           pos += 8;
           break;
         case 0xcc:
         case 0xd0:
-          need(start, 1);
+          if (pos + 1 > end) throw truncated(start);
           pos += 1;
           break;
         case 0xcd:
         case 0xd1:
-          need(start, 2);
+          if (pos + 2 > end) throw truncated(start);
           pos += 2;
           break;
         case 0xce:
         case 0xd2:
-          need(start, 4);
+          if (pos + 4 > end) throw truncated(start);
           pos += 4;
           break;
         case 0xcf:
         case 0xd3:
-          need(start, 8);
+          if (pos + 8 > end) throw truncated(start);
           pos += 8;
           break;
         case 0xd9:
-          need(start, 1);
+          if (pos + 1 > end) throw truncated(start);
           strLength = bytes[pos]!;
           pos += 1;
           break;
         case 0xda:
-          need(start, 2);
-          strLength = u16(pos);
+          if (pos + 2 > end) throw truncated(start);
+          strLength = u16(bytes, pos);
           pos += 2;
           break;
         case 0xdb:
-          need(start, 4);
-          strLength = u32(pos);
+          if (pos + 4 > end) throw truncated(start);
+          strLength = u32(bytes, pos);
           pos += 4;
           break;
         case 0xdc:
-          need(start, 2);
+          if (pos + 2 > end) throw truncated(start);
           container = "array";
-          containerLength = u16(pos);
+          containerLength = u16(bytes, pos);
           pos += 2;
           break;
         case 0xdd:
-          need(start, 4);
+          if (pos + 4 > end) throw truncated(start);
           container = "array";
-          containerLength = u32(pos);
+          containerLength = u32(bytes, pos);
           pos += 4;
           break;
         case 0xde:
-          need(start, 2);
+          if (pos + 2 > end) throw truncated(start);
           container = "map";
-          containerLength = u16(pos);
+          containerLength = u16(bytes, pos);
           pos += 2;
           break;
         case 0xdf:
-          need(start, 4);
+          if (pos + 4 > end) throw truncated(start);
           container = "map";
-          containerLength = u32(pos);
+          containerLength = u32(bytes, pos);
           pos += 4;
           break;
         case 0xc1:
@@ -165,8 +158,8 @@ export function scanRelayMsgpack(bytes: Uint8Array, limits: MsgpackScanLimits): 
     }
 
     if (strLength >= 0) {
-      need(start, strLength);
-      if (!isUtf8(bytes.subarray(pos, pos + strLength))) {
+      if (pos + strLength > end) throw truncated(start);
+      if (!isAsciiOrUtf8(bytes, pos, pos + strLength)) {
         throw new DecodeError(FORMAT, "invalid-utf8", `string at byte ${start} is not valid UTF-8`);
       }
       pos += strLength;
@@ -211,6 +204,22 @@ export function scanRelayMsgpack(bytes: Uint8Array, limits: MsgpackScanLimits): 
   if (pos !== end) {
     throw new DecodeError(FORMAT, "trailing-bytes", `${end - pos} bytes after the end of the message`);
   }
+}
+
+function u16(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! << 8) | bytes[at + 1]!;
+}
+
+function u32(bytes: Uint8Array, at: number): number {
+  return bytes[at]! * 0x1000000 + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
+}
+
+/** Keys and ids are ASCII: a byte loop answers for them without a subarray per string. */
+function isAsciiOrUtf8(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    if (bytes[i]! >= 0x80) return isUtf8(bytes.subarray(i, to));
+  }
+  return true;
 }
 
 function nonStringKey(at: number): DecodeError {

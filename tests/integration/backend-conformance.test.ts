@@ -6,7 +6,10 @@ import { silentLogger } from "../../observability/logger.ts";
 import { ConsumerError } from "../../pipelines/errors.ts";
 import { type BrokerValue, type KafkaPayload, Partition } from "../../pipelines/types.ts";
 import { kafkaClientConfig } from "../../producers/kafka-client.ts";
-import { createKafkaProducerFactory, type KafkaProducerFactory } from "../../producers/kafka-producer-factory.ts";
+import {
+  createKafkaProducerFactory,
+  type KafkaProducerFactory,
+} from "../../producers/kafka-producer-factory.ts";
 import { MemoryBroker } from "../../producers/memory-broker.ts";
 import type { Producer } from "../../producers/types.ts";
 import {
@@ -68,15 +71,20 @@ function kafkaBackend(): Backend {
       factory = createKafkaProducerFactory({ ...kafkaOptions, kafkaProducerLingerMs: 0 }, { logger });
     },
     async teardown() {
-      await factory.close();
-      await topics.cleanup();
+      await factory?.close();
+      await topics?.cleanup();
     },
     createTopic: (partitions) => topics.create("conformance", partitions),
     producer: () => factory("conformance"),
     consumer: (group, reset = "earliest") =>
       new KafkaConsumer(
         kafkaConsumerConfig(
-          { ...kafkaOptions, autoOffsetReset: reset, kafkaSessionTimeoutMs: 10_000, kafkaFetchMaxWaitMs: 100 },
+          {
+            ...kafkaOptions,
+            autoOffsetReset: reset,
+            kafkaSessionTimeoutMs: 10_000,
+            kafkaFetchMaxWaitMs: 100,
+          },
           group,
         ),
         { client: kafkaClientConfig(kafkaOptions), logger },
@@ -94,7 +102,8 @@ const payloadOf = (i: number): KafkaPayload => ({
   ],
 });
 
-const valueIndex = (record: BrokerValue<KafkaPayload>): number => JSON.parse(record.payload.value.toString()).i;
+const valueIndex = (record: BrokerValue<KafkaPayload>): number =>
+  JSON.parse(record.payload.value.toString()).i;
 
 /** Records the callbacks a consumer received, in order. */
 class CallbackLog {
@@ -292,9 +301,14 @@ describe.each([memoryBackend(), kafkaBackend()])("backend conformance: $name", (
     });
     a.subscribe([topic], aLog.callbacks);
     let readByA = 0;
-    await pollUntil(a, () => readByA >= 10, backend.joinMs, () => {
-      readByA += 1;
-    });
+    await pollUntil(
+      a,
+      () => readByA >= 10,
+      backend.joinMs,
+      () => {
+        readByA += 1;
+      },
+    );
 
     const b = consumer(group);
     const bLog = new CallbackLog();

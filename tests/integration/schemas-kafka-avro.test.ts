@@ -3,7 +3,10 @@ import { KafkaConsumer, kafkaConsumerConfig } from "../../consumers/kafka-consum
 import { silentLogger } from "../../observability/logger.ts";
 import type { KafkaPayload } from "../../pipelines/types.ts";
 import { kafkaClientConfig } from "../../producers/kafka-client.ts";
-import { createKafkaProducerFactory, type KafkaProducerFactory } from "../../producers/kafka-producer-factory.ts";
+import {
+  createKafkaProducerFactory,
+  type KafkaProducerFactory,
+} from "../../producers/kafka-producer-factory.ts";
 import { AvroCodec } from "../../schemas/avro/codec.ts";
 import type { EventRawRecord } from "../../schemas/avro/types.ts";
 import { DecodeError } from "../../schemas/errors.ts";
@@ -25,7 +28,12 @@ const consumers: KafkaConsumer[] = [];
 function consumer(): KafkaConsumer {
   const c = new KafkaConsumer(
     kafkaConsumerConfig(
-      { ...kafkaOptions, autoOffsetReset: "earliest", kafkaSessionTimeoutMs: 10_000, kafkaFetchMaxWaitMs: 100 },
+      {
+        ...kafkaOptions,
+        autoOffsetReset: "earliest",
+        kafkaSessionTimeoutMs: 10_000,
+        kafkaFetchMaxWaitMs: 100,
+      },
       uniqueName("schemas-avro-group"),
     ),
     { client: kafkaClientConfig(kafkaOptions), logger },
@@ -94,8 +102,13 @@ describe("events-raw Avro records through Kafka with the embedded registry", () 
 
   it("lets a newer reader decode records an older producer wrote, and dead-letters unknown ids", async () => {
     const v1 = committedSchema("events-raw.v1.avsc");
-    const v2 = { ...v1, fields: [...v1.fields, { name: "sampling_weight", type: ["null", "double"], default: null }] };
-    const dirV1 = writeSchemasDir([{ subject: "events-raw-value", schema: "events-raw", version: 1, id: 1, avro: v1 }]);
+    const v2 = {
+      ...v1,
+      fields: [...v1.fields, { name: "sampling_weight", type: ["null", "double"], default: null }],
+    };
+    const dirV1 = writeSchemasDir([
+      { subject: "events-raw-value", schema: "events-raw", version: 1, id: 1, avro: v1 },
+    ]);
     const dirV2 = writeSchemasDir([
       { subject: "events-raw-value", schema: "events-raw", version: 1, id: 1, avro: v1 },
       { subject: "events-raw-value", schema: "events-raw", version: 2, id: 3, avro: v2 },

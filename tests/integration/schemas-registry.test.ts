@@ -4,7 +4,10 @@ import { runSchemasRegister } from "../../cli/commands/schemas.ts";
 import { KafkaConsumer, kafkaConsumerConfig } from "../../consumers/kafka-consumer.ts";
 import { silentLogger } from "../../observability/logger.ts";
 import { kafkaClientConfig } from "../../producers/kafka-client.ts";
-import { createKafkaProducerFactory, type KafkaProducerFactory } from "../../producers/kafka-producer-factory.ts";
+import {
+  createKafkaProducerFactory,
+  type KafkaProducerFactory,
+} from "../../producers/kafka-producer-factory.ts";
 import { AvroCodec } from "../../schemas/avro/codec.ts";
 import type { EventRawRecord } from "../../schemas/avro/types.ts";
 import { DecodeError } from "../../schemas/errors.ts";
@@ -22,9 +25,19 @@ import { KafkaTestTopics, kafkaOptions, pollRecords, requireKafka, uniqueName } 
 const REGISTRY_URL = process.env.SCHEMA_REGISTRY_URL || "http://127.0.0.1:8081";
 const logger = silentLogger();
 const v1 = committedSchema("events-raw.v1.avsc");
-const v2 = { ...v1, fields: [...v1.fields, { name: "sampling_weight", type: ["null", "double"], default: null }] };
-const v1Text = JSON.stringify(v1);
-const v2Text = JSON.stringify(v2);
+const v2 = {
+  ...v1,
+  fields: [...v1.fields, { name: "sampling_weight", type: ["null", "double"], default: null }],
+};
+
+/**
+ * The schema text with a doc naming `subject`. The registry outlives test runs and ids are
+ * global per schema text; rivven-schema (unlike Confluent's registry) then adds no version to
+ * a new subject for a text another subject already has, so each run registers its own texts.
+ */
+function textFor(schema: object, subject: string): string {
+  return JSON.stringify({ ...schema, doc: `test schema for ${subject}` });
+}
 
 let topics: KafkaTestTopics;
 let factory: KafkaProducerFactory;
@@ -61,6 +74,7 @@ describe("ConfluentSchemaRegistry against a real registry", () => {
   it("registers idempotently and serves schemas by id and by subject", async () => {
     const registry = new ConfluentSchemaRegistry(REGISTRY_URL);
     const subject = `${uniqueName("schemas-reg")}-value`;
+    const v1Text = textFor(v1, subject);
     const id = await registry.register(subject, v1Text);
     expect(await registry.register(subject, v1Text)).toBe(id);
     expect(await registry.latest(subject)).toMatchObject({ id });
@@ -73,12 +87,12 @@ describe("ConfluentSchemaRegistry against a real registry", () => {
   it("refuses a backward-incompatible version and accepts a compatible one", async () => {
     const registry = new ConfluentSchemaRegistry(REGISTRY_URL);
     const subject = `${uniqueName("schemas-evolve")}-value`;
-    const first = await registry.register(subject, v1Text);
+    const first = await registry.register(subject, textFor(v1, subject));
     const incompatible = { ...v1, fields: [...v1.fields, { name: "must_have", type: "string" }] };
-    await expect(registry.register(subject, JSON.stringify(incompatible))).rejects.toBeInstanceOf(
+    await expect(registry.register(subject, textFor(incompatible, subject))).rejects.toBeInstanceOf(
       SchemaIncompatibleError,
     );
-    const second = await registry.register(subject, v2Text);
+    const second = await registry.register(subject, textFor(v2, subject));
     expect(second).not.toBe(first);
     expect((await registry.latest(subject))?.id).toBe(second);
   });
@@ -101,12 +115,20 @@ describe("Avro through Kafka with registry ids", () => {
   it("a consumer with a newer schema and a cold cache reads an older producer's records", async () => {
     const topic = await topics.create("schemas-registry", 2);
     const subject = `${topic}-value`;
-    const producerCodec = await AvroCodec.create<EventRawRecord>(subject, v1Text, new ConfluentSchemaRegistry(REGISTRY_URL));
+    const v1Text = textFor(v1, subject);
+    const v2Text = textFor(v2, subject);
+    const producerCodec = await AvroCodec.create<EventRawRecord>(
+      subject,
+      v1Text,
+      new ConfluentSchemaRegistry(REGISTRY_URL),
+    );
     const producer = factory("schemas-registry");
     const sent = Array.from({ length: 20 }, (_, i) =>
       sampleRaw({ event_id: i.toString(16).padStart(32, "0"), project_id: 10 + i }),
     );
-    await Promise.all(sent.map((r) => producer.produce(topic, { key: null, value: producerCodec.encode(r), headers: [] })));
+    await Promise.all(
+      sent.map((r) => producer.produce(topic, { key: null, value: producerCodec.encode(r), headers: [] })),
+    );
     const bogus = Buffer.from(producerCodec.encode(sent[0]!));
     bogus.writeUInt32BE(2_000_000_001, 1);
     await producer.produce(topic, { key: null, value: bogus, headers: [] });
@@ -121,7 +143,12 @@ describe("Avro through Kafka with registry ids", () => {
 
     const c = new KafkaConsumer(
       kafkaConsumerConfig(
-        { ...kafkaOptions, autoOffsetReset: "earliest", kafkaSessionTimeoutMs: 10_000, kafkaFetchMaxWaitMs: 100 },
+        {
+          ...kafkaOptions,
+          autoOffsetReset: "earliest",
+          kafkaSessionTimeoutMs: 10_000,
+          kafkaFetchMaxWaitMs: 100,
+        },
         uniqueName("schemas-registry-group"),
       ),
       { client: kafkaClientConfig(kafkaOptions), logger },

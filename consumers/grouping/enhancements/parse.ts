@@ -22,14 +22,35 @@ export type MatcherAst =
       readonly negated: boolean;
       readonly offset: FrameOffset;
     }
-  | { readonly kind: "family"; readonly families: string; readonly negated: boolean; readonly offset: FrameOffset }
-  | { readonly kind: "app"; readonly expected: boolean; readonly raw: string; readonly negated: boolean; readonly offset: FrameOffset }
-  | { readonly kind: "exception"; readonly field: ExceptionField; readonly pattern: string; readonly negated: boolean };
+  | {
+      readonly kind: "family";
+      readonly families: string;
+      readonly negated: boolean;
+      readonly offset: FrameOffset;
+    }
+  | {
+      readonly kind: "app";
+      readonly expected: boolean;
+      readonly raw: string;
+      readonly negated: boolean;
+      readonly offset: FrameOffset;
+    }
+  | {
+      readonly kind: "exception";
+      readonly field: ExceptionField;
+      readonly pattern: string;
+      readonly negated: boolean;
+    };
 
 export type FlagType = "app" | "group" | "prefix" | "sentinel";
 
 export type ActionAst =
-  | { readonly kind: "flag"; readonly flag: boolean; readonly type: FlagType; readonly range: "up" | "down" | undefined }
+  | {
+      readonly kind: "flag";
+      readonly flag: boolean;
+      readonly type: FlagType;
+      readonly range: "up" | "down" | undefined;
+    }
   | { readonly kind: "category"; readonly value: string }
   | { readonly kind: "max-frames" | "min-frames"; readonly value: number }
   | { readonly kind: "invert-stacktrace"; readonly value: boolean };
@@ -73,7 +94,14 @@ export type ParseResult<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly errors: ReadonlyArray<RuleSyntaxError> };
 
-const MATCHER_TYPES: Readonly<Record<string, { kind: "field"; field: FrameField } | { kind: "exception"; field: ExceptionField } | { kind: "family" | "app" }>> = {
+const MATCHER_TYPES: Readonly<
+  Record<
+    string,
+    | { kind: "field"; field: FrameField }
+    | { kind: "exception"; field: ExceptionField }
+    | { kind: "family" | "app" }
+  >
+> = {
   "stack.module": { kind: "field", field: "module" },
   module: { kind: "field", field: "module" },
   "stack.function": { kind: "field", field: "function" },
@@ -198,7 +226,8 @@ class LineParser {
     if (!this.looksLikeMatcher()) this.fail("expected_matcher", `expected a matcher inside '[ ]'`);
     const matcher = this.parseMatcher(offset);
     this.skipSpaces();
-    if (this.peek() !== "]") this.fail("unclosed_bracket", `expected ']' to close the '[' at column ${open + 1}`);
+    if (this.peek() !== "]")
+      this.fail("unclosed_bracket", `expected ']' to close the '[' at column ${open + 1}`);
     this.pos++;
     if (offset === "caller") {
       this.skipSpaces();
@@ -224,7 +253,8 @@ class LineParser {
       while (!this.atEnd() && IDENT_CHAR.test(this.peek()!)) type += this.chars[this.pos++];
     }
     const spec = MATCHER_TYPES[type];
-    if (spec === undefined) this.fail("unknown_matcher", `unknown matcher '${type}'`, negated ? start + 1 : start);
+    if (spec === undefined)
+      this.fail("unknown_matcher", `unknown matcher '${type}'`, negated ? start + 1 : start);
     this.pos++; // ':'
     const argumentAt = this.pos;
     const argument = this.parseArgument();
@@ -240,7 +270,11 @@ class LineParser {
       case "app": {
         const word = BOOL_WORDS.find(([w]) => w === argument);
         if (word === undefined) {
-          this.fail("invalid_app_value", `app: expects yes, no, true, false, 1 or 0, got '${argument}'`, argumentAt);
+          this.fail(
+            "invalid_app_value",
+            `app: expects yes, no, true, false, 1 or 0, got '${argument}'`,
+            argumentAt,
+          );
         }
         return { kind: "app", expected: word[1], raw: argument, negated, offset };
       }
@@ -301,7 +335,8 @@ class LineParser {
       }
       this.fail("unknown_action", "expected app, group, prefix or sentinel after '+' or '-'");
     }
-    if (range !== undefined) this.fail("unknown_action", "expected '+' or '-' after a range marker", start + 1);
+    if (range !== undefined)
+      this.fail("unknown_action", "expected '+' or '-' after a range marker", start + 1);
     for (const name of ["max-frames", "min-frames", "invert-stacktrace", "category"] as const) {
       if (!this.startsWith(name)) continue;
       this.pos += name.length;
@@ -313,7 +348,8 @@ class LineParser {
       if (name === "category") {
         let value = "";
         while (!this.atEnd() && IDENT_CHAR.test(this.peek()!)) value += this.chars[this.pos++];
-        if (value === "") this.fail("invalid_category", "category= expects a name (letters, digits, _ . -)", valueAt);
+        if (value === "")
+          this.fail("invalid_category", "category= expects a name (letters, digits, _ . -)", valueAt);
         return { kind: "category", value };
       }
       if (name === "invert-stacktrace") {
@@ -368,14 +404,16 @@ export function parseRules(text: string): ParseResult<RuleAst[]> {
 /** Sentry's display form of a rule (what hints quote). */
 export function ruleText(rule: RuleAst): string {
   const parts: string[] = [];
-  for (const m of rule.matchers) if (m.kind === "exception") parts.push(`${m.negated ? "!" : ""}${m.field}:${m.pattern}`);
+  for (const m of rule.matchers)
+    if (m.kind === "exception") parts.push(`${m.negated ? "!" : ""}${m.field}:${m.pattern}`);
   for (const m of rule.matchers) {
     if (m.kind === "exception") continue;
     const body = `${m.negated ? "!" : ""}${m.kind === "field" ? m.field : m.kind}:${m.kind === "field" ? m.pattern : m.kind === "family" ? m.families : m.raw}`;
     parts.push(m.offset === "caller" ? `[${body}] |` : m.offset === "callee" ? `| [${body}]` : body);
   }
   for (const a of rule.actions) {
-    if (a.kind === "flag") parts.push(`${a.range === "up" ? "^" : a.range === "down" ? "v" : ""}${a.flag ? "+" : "-"}${a.type}`);
+    if (a.kind === "flag")
+      parts.push(`${a.range === "up" ? "^" : a.range === "down" ? "v" : ""}${a.flag ? "+" : "-"}${a.type}`);
     else parts.push(`${a.kind}=${a.value}`);
   }
   return parts.join(" ");

@@ -36,17 +36,15 @@ function singleException(exception: GroupingException, context: StrategyContext)
     ? stacktraceVariants(exception.stacktrace, context, exceptionData(exception))
     : new Map([["!app", new GroupingComponent("stacktrace")]]);
 
+  const normalized = exception.value !== undefined ? normalizeMessageForGrouping(exception.value) : "";
   const result: ComponentsByVariant = new Map();
   for (const [variant, stacktrace] of stacktraces) {
     const value = new GroupingComponent("value");
-    if (exception.value !== undefined) {
-      const normalized = normalizeMessageForGrouping(exception.value);
-      if (normalized) {
-        value.update({
-          values: [normalized],
-          hint: normalized !== exception.value ? "stripped event-specific values" : undefined,
-        });
-      }
+    if (normalized) {
+      value.update({
+        values: [normalized],
+        hint: normalized !== exception.value ? "stripped event-specific values" : undefined,
+      });
     }
     if (stacktrace.contributes && value.contributes) {
       value.update({ contributes: false, hint: "ignored because stacktrace takes precedence" });

@@ -14,7 +14,9 @@ export function messageStrategy(event: GroupingEvent): ComponentsByVariant {
 }
 
 export function templateStrategy(template: NonNullable<GroupingEvent["template"]>): ComponentsByVariant {
-  const filename = new GroupingComponent("filename", { values: template.filename !== undefined ? [template.filename] : [] });
+  const filename = new GroupingComponent("filename", {
+    values: template.filename !== undefined ? [template.filename] : [],
+  });
   const contextLine = new GroupingComponent("context_line", {
     values: template.contextLine !== undefined ? [template.contextLine] : [],
   });
@@ -23,8 +25,33 @@ export function templateStrategy(template: NonNullable<GroupingEvent["template"]
 
 const LOCAL = "'self'";
 const NETLOC_SCHEMES = new Set([
-  "", "ftp", "http", "gopher", "nntp", "telnet", "imap", "wais", "file", "mms", "https", "shttp", "snews",
-  "prospero", "rtsp", "rtsps", "rtspu", "rsync", "svn", "svn+ssh", "sftp", "nfs", "git", "git+ssh", "ws", "wss", "itms-services",
+  "",
+  "ftp",
+  "http",
+  "gopher",
+  "nntp",
+  "telnet",
+  "imap",
+  "wais",
+  "file",
+  "mms",
+  "https",
+  "shttp",
+  "snews",
+  "prospero",
+  "rtsp",
+  "rtsps",
+  "rtspu",
+  "rsync",
+  "svn",
+  "svn+ssh",
+  "sftp",
+  "nfs",
+  "git",
+  "git+ssh",
+  "ws",
+  "wss",
+  "itms-services",
 ]);
 
 /** Python's urlsplit() scheme and netloc. */
@@ -66,7 +93,8 @@ export function normalizeBlockedUri(value: string | undefined): string {
 }
 
 function localScriptViolation(csp: CspReport, blockedUri: string): string | undefined {
-  if (!csp.violatedDirective || csp.effectiveDirective !== "script-src" || blockedUri !== LOCAL) return undefined;
+  if (!csp.violatedDirective || csp.effectiveDirective !== "script-src" || blockedUri !== LOCAL)
+    return undefined;
   if (csp.violatedDirective.includes("'unsafe-inline'")) return "unsafe-inline";
   if (csp.violatedDirective.includes("'unsafe-eval'")) return "unsafe-eval";
   return undefined;
@@ -79,7 +107,11 @@ export function cspStrategy(csp: CspReport): ComponentsByVariant {
   const local = localScriptViolation(csp, blockedUri);
   if (local !== undefined) {
     violation.update({ values: [`'${local}'`] });
-    uri.update({ contributes: false, hint: "ignored because violation takes precedence", values: [blockedUri] });
+    uri.update({
+      contributes: false,
+      hint: "ignored because violation takes precedence",
+      values: [blockedUri],
+    });
   } else {
     violation.update({ contributes: false, hint: "ignored because it's not a local script violation" });
     uri.update({ values: [blockedUri] });

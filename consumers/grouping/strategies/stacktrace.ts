@@ -7,7 +7,6 @@ import type { ComponentsByVariant, StrategyContext } from "./context.ts";
 
 // `frame:v1` and `stacktrace:v1` of newstyle:2023-01-11 (`strategies/newstyle.py`).
 
-const BASENAME = /[/\\]/;
 const RUBY_ERB = /__\d{4,}_\d{4,}$/;
 const JAVA_REFLECT = /(sun\.reflect\.Generated(?:Serialization)?ConstructorAccessor)\d+/g;
 const JAVA_CGLIB = /(\$\$[\w_]+?CGLIB\$\$)[a-fA-F0-9]+(_[0-9]+)?/g;
@@ -18,10 +17,17 @@ const JAVA_FAST_CLASS_BY = /(\$\$?FastClassBy[\w_]+?\$?\$)[a-fA-F0-9]+(_[0-9]+)?
 const JAVA_HIBERNATE_PROXY = /(\$\$?HibernateProxy\$?\$)\w+(_[0-9]+)?/g;
 // Python's str.split() whitespace.
 const PY_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+// Anything but single inner spaces needs the full split-and-join.
+const NEEDS_COLLAPSE = /[\t\n\v\f\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]| {2}/;
 
 export function hasUrlOrigin(path: string | undefined, filesCountAsUrls: boolean): boolean {
   if (!path) return false;
-  if (path.startsWith("http:") || path.startsWith("https:") || path.startsWith("applewebdata:") || path.startsWith("blob:")) {
+  if (
+    path.startsWith("http:") ||
+    path.startsWith("https:") ||
+    path.startsWith("applewebdata:") ||
+    path.startsWith("blob:")
+  ) {
     return true;
   }
   return path.startsWith("file:") ? filesCountAsUrls : false;
@@ -29,7 +35,8 @@ export function hasUrlOrigin(path: string | undefined, filesCountAsUrls: boolean
 
 function filenameComponent(frame: GroupingFrame, platform: string | undefined): GroupingComponent {
   if (frame.filename === undefined) return new GroupingComponent("filename");
-  const filename = frame.filename.split(BASENAME).at(-1)!.toLowerCase();
+  const cut = Math.max(frame.filename.lastIndexOf("/"), frame.filename.lastIndexOf("\\"));
+  const filename = frame.filename.slice(cut + 1).toLowerCase();
   const component = new GroupingComponent("filename", { values: [filename] });
   if (hasUrlOrigin(frame.absPath, false)) {
     component.update({ contributes: false, hint: "ignored because frame points to a URL" });
@@ -53,10 +60,17 @@ function moduleComponent(frame: GroupingFrame, platform: string | undefined): Gr
   } else if (platform === "java") {
     if (module.includes("$$Lambda$")) component.update({ contributes: false, hint: "ignored java lambda" });
     if (module.startsWith("sun.reflect.GeneratedMethodAccessor")) {
-      component.update({ values: ["sun.reflect.GeneratedMethodAccessor"], hint: "removed reflection marker" });
+      component.update({
+        values: ["sun.reflect.GeneratedMethodAccessor"],
+        hint: "removed reflection marker",
+      });
     } else if (module.startsWith("jdk.internal.reflect.GeneratedMethodAccessor")) {
-      component.update({ values: ["jdk.internal.reflect.GeneratedMethodAccessor"], hint: "removed reflection marker" });
-    } else {
+      component.update({
+        values: ["jdk.internal.reflect.GeneratedMethodAccessor"],
+        hint: "removed reflection marker",
+      });
+    } else if (module.includes("$") || module.includes("sun.reflect.Generated")) {
+      // Every codegen marker below contains a `$` (or is the reflection accessor).
       const cleaned = module
         .replace(JAVA_REFLECT, "$1<auto>")
         .replace(JAVA_CGLIB, "$1<auto>")
@@ -80,13 +94,23 @@ function codePointLength(text: string): number {
 
 function contextLineComponent(frame: GroupingFrame, platform: string | undefined): GroupingComponent {
   const raw = frame.contextLine ?? "";
-  const line = raw.split(PY_WHITESPACE).filter((part) => part !== "").join(" ");
+  const line = raw
+    .split(PY_WHITESPACE)
+    .filter((part) => part !== "")
+    .join(" ");
   if (line === "") return new GroupingComponent("context_line");
   const component = new GroupingComponent("context_line", { values: [line] });
   if (codePointLength(raw) > 120) {
     component.update({ contributes: false, hint: "ignored because line is too long" });
-  } else if (behaviorFamily(platform) === "javascript" && !frame.function && hasUrlOrigin(frame.absPath, true)) {
-    component.update({ contributes: false, hint: "ignored because file path is a URL and function name is missing" });
+  } else if (
+    behaviorFamily(platform) === "javascript" &&
+    !frame.function &&
+    hasUrlOrigin(frame.absPath, true)
+  ) {
+    component.update({
+      contributes: false,
+      hint: "ignored because file path is a URL and function name is missing",
+    });
   }
   return component;
 }
@@ -112,7 +136,8 @@ function functionComponent(
       component.update({ values: ["block"], hint: "ruby block" });
     } else {
       const stripped = func.replace(RUBY_ERB, "");
-      if (stripped !== func) component.update({ values: [stripped], hint: "removed generated erb template suffix" });
+      if (stripped !== func)
+        component.update({ values: [stripped], hint: "removed generated erb template suffix" });
     }
   } else if (platform === "php") {
     if (func.startsWith("[Anonymous") || func.startsWith("class@anonymous\x00")) {
@@ -131,7 +156,10 @@ function functionComponent(
     if (last !== func) component.update({ values: [last], hint: "trimmed javascript function" });
     // Function names from source maps are unreliable; the context line is better.
     if (frame.sourcemapUsed && contextLineAvailable) {
-      component.update({ contributes: false, hint: "ignored because sourcemap used and context line available" });
+      component.update({
+        contributes: false,
+        hint: "ignored because sourcemap used and context line available",
+      });
     }
   }
   return component;
@@ -194,13 +222,15 @@ function singleStacktraceVariant(
   stacktrace: GroupingStacktrace,
   context: StrategyContext,
   exception: ExceptionData,
+  frameComponents: ReadonlyArray<GroupingComponent>,
 ): GroupingComponent {
   const event = context.event;
   const frames = stacktrace.frames;
   const components: GroupingComponent[] = [];
   let previous: GroupingFrame | undefined;
-  for (const frame of frames) {
-    const component = frameComponent(frame, event.platform, context);
+  for (let i = 0; i < frames.length; i++) {
+    const frame = frames[i]!;
+    const component = frameComponents[i]!;
     if (isRecursion(frame, previous)) component.update({ contributes: false, hint: "ignored due to recursion" });
     if (variant === "app" && !frame.inApp) component.update({ contributes: false });
     components.push(component);
@@ -222,13 +252,19 @@ function singleStacktraceVariant(
     }
   }
 
-  const result = StacktraceRules.applyContributes(context.contributesHitsOf(stacktrace, exception), components);
+  const result = StacktraceRules.applyContributes(
+    context.contributesHitsOf(stacktrace, exception),
+    components,
+  );
   let inAppContributing = 0;
   components.forEach((component, index) => {
     const frame = frames[index]!;
     if (variant === "app" && !component.inApp) {
       // System frames never contribute to the app variant, whatever the rules say.
-      const hint = frame.inAppRule !== undefined && frame.inApp === false ? `marked out of app by ${frame.inAppRule}` : component.hint;
+      const hint =
+        frame.inAppRule !== undefined && frame.inApp === false
+          ? `marked out of app by ${frame.inAppRule}`
+          : component.hint;
       component.update({ contributes: false, hint: hint ?? undefined });
     }
     if (component.inApp && component.contributes) inAppContributing++;
@@ -245,8 +281,10 @@ export function stacktraceVariants(
   context: StrategyContext,
   exception: ExceptionData,
 ): ComponentsByVariant {
-  const app = singleStacktraceVariant("app", stacktrace, context, exception);
-  const system = singleStacktraceVariant("system", stacktrace, context, exception);
+  // Frame components depend only on the frame; build them once and copy for the second variant.
+  const base = stacktrace.frames.map((frame) => frameComponent(frame, context.event.platform, context));
+  const app = singleStacktraceVariant("app", stacktrace, context, exception, base.map((c) => c.clone()));
+  const system = singleStacktraceVariant("system", stacktrace, context, exception, base);
 
   let inApp = 0;
   let contributing = 0;
@@ -261,7 +299,8 @@ export function stacktraceVariants(
     system.update({ contributes: false, hint: "ignored because it contains no frames" });
     app.update({ contributes: false, hint: "ignored because it contains no frames" });
   } else {
-    if (contributing === 0) system.update({ contributes: false, hint: "ignored because it contains no contributing frames" });
+    if (contributing === 0)
+      system.update({ contributes: false, hint: "ignored because it contains no contributing frames" });
     if (inApp === 0) app.update({ contributes: false, hint: "ignored because it contains no in-app frames" });
     else if (inAppContributing === 0) {
       app.update({ contributes: false, hint: "ignored because it contains no contributing frames" });

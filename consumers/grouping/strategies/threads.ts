@@ -6,12 +6,21 @@ import { stacktraceVariants } from "./stacktrace.ts";
 
 // `threads:v1`: the one crashed thread, else the one current thread, else the only thread.
 
-function threadComponents(threads: ReadonlyArray<GroupingThread>, context: StrategyContext): ComponentsByVariant | undefined {
+function threadComponents(
+  threads: ReadonlyArray<GroupingThread>,
+  context: StrategyContext,
+): ComponentsByVariant | undefined {
   if (threads.length !== 1) return undefined;
   const stacktrace = threads[0]!.stacktrace;
   if (stacktrace === undefined) {
     return new Map([
-      ["app", new GroupingComponent("threads", { contributes: false, hint: "ignored because thread has no stacktrace" })],
+      [
+        "app",
+        new GroupingComponent("threads", {
+          contributes: false,
+          hint: "ignored because thread has no stacktrace",
+        }),
+      ],
     ]);
   }
   const result: ComponentsByVariant = new Map();
@@ -21,11 +30,16 @@ function threadComponents(threads: ReadonlyArray<GroupingThread>, context: Strat
   return result;
 }
 
-export function threadsStrategy(threads: ReadonlyArray<GroupingThread>, context: StrategyContext): ComponentsByVariant {
+export function threadsStrategy(
+  threads: ReadonlyArray<GroupingThread>,
+  context: StrategyContext,
+): ComponentsByVariant {
   const crashed = threads.filter((t) => t.crashed);
   const current = threads.filter((t) => t.current);
   const found =
-    threadComponents(crashed, context) ?? threadComponents(current, context) ?? threadComponents(threads, context);
+    threadComponents(crashed, context) ??
+    threadComponents(current, context) ??
+    threadComponents(threads, context);
   if (found) return found;
   return new Map([
     [

@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { loadOptions, type Options } from "../../../config/options.ts";
 import type { Consumer } from "../../../consumers/types.ts";
 import { type Logger, silentLogger } from "../../../observability/logger.ts";
@@ -98,4 +101,22 @@ export async function pollUntil(
 /** `topic:index` → offsets, for readable assertions. */
 export function offsetsByKey(offsets: ReadonlyMap<Partition, number>): Record<string, number> {
   return Object.fromEntries([...offsets].map(([p, o]) => [p.key, o]));
+}
+
+/**
+ * The Kafka client jars `scripts/services.sh` installed (same cache folder and version
+ * rules), for suites that run the Java client as a reference producer.
+ */
+export function kafkaLibDir(): string {
+  const script = readFileSync(new URL("../../../scripts/services.sh", import.meta.url), "utf8");
+  const pinned = /KAFKA_VERSION="\$\{INGEST_KAFKA_VERSION:-([^}]+)\}"/.exec(script)?.[1];
+  const version = process.env.INGEST_KAFKA_VERSION ?? pinned;
+  const cache = process.env.INGEST_CACHE_DIR ?? join(homedir(), ".cache", "ingest-pipeline");
+  const dir = join(cache, "kafka", "dist", String(version), "lib");
+  if (!version || !existsSync(join(dir, `kafka-clients-${version}.jar`))) {
+    throw new Error(
+      `Kafka client jars not found in ${dir}; install them with: bash scripts/services.sh up kafka`,
+    );
+  }
+  return dir;
 }

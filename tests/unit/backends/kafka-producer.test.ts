@@ -114,7 +114,13 @@ function setup(config: Partial<KafkaProducerConfig> = {}, partitions = 3) {
   const producer = new KafkaProducer(
     kafka,
     recorder,
-    { compression: CompressionTypes.LZ4, lingerMs: 0, maxBatchSize: 1000, ...config },
+    {
+      compression: CompressionTypes.LZ4,
+      lingerMs: 0,
+      maxBatchSize: 1000,
+      maxBatchBytes: 1_000_000,
+      ...config,
+    },
     { name: "test-producer", metrics, clock: { now: () => 1_700_000_000_000 }, onClose },
   );
   return { kafka, producer, metrics, onClose };
@@ -203,6 +209,13 @@ describe("KafkaProducer", () => {
     const { kafka, producer } = setup({ maxBatchSize: 4 }, 1);
     await Promise.all(Array.from({ length: 10 }, (_, i) => producer.produce("t", payload(null, `${i}`))));
     expect(kafka.requests.map((r) => r.topicMessages?.[0]?.messages.length)).toEqual([4, 4, 2]);
+  });
+
+  it("caps a request's bytes, sending an oversized record alone", async () => {
+    const { kafka, producer } = setup({ maxBatchBytes: 1000 }, 1);
+    const sizes = [300, 300, 300, 300, 5000, 100];
+    await Promise.all(sizes.map((size) => producer.produce("t", payload(null, "x".repeat(size)))));
+    expect(kafka.requests.map((r) => r.topicMessages?.[0]?.messages.length)).toEqual([3, 1, 1, 1]);
   });
 
   it("waits lingerMs before sending a partial batch", async () => {

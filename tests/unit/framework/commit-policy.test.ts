@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { CommitPolicy, commitPolicyFromOptions, IMMEDIATE, ONCE_PER_SECOND } from "../../../pipelines/commit-policy.ts";
+import {
+  CommitPolicy,
+  commitPolicyFromOptions,
+  IMMEDIATE,
+  ONCE_PER_SECOND,
+} from "../../../pipelines/commit-policy.ts";
 import { offsets, P0, P1 } from "./helpers.ts";
 
 describe("CommitPolicy", () => {

@@ -17,7 +17,11 @@ describe("Filter", () => {
     step.submit(brokerMessage(3, 1));
     step.submit(brokerMessage(4, 2));
     expect(next.payloads()).toEqual([2, "filtered", 4]);
-    expect(next.committables()).toEqual([{ "test-topic:0": 1 }, { "test-topic:0": 2 }, { "test-topic:0": 3 }]);
+    expect(next.committables()).toEqual([
+      { "test-topic:0": 1 },
+      { "test-topic:0": 2 },
+      { "test-topic:0": 3 },
+    ]);
   });
 
   it("propagates poll, close and join", async () => {
@@ -46,7 +50,10 @@ describe("Filter", () => {
 
   it("lets a passing message clear the pending offsets of its partition", () => {
     const next = new RecordingStep<number>();
-    const step = new Filter(even, next, { commitPolicy: new CommitPolicy(null, 100), clock: new ManualClock() });
+    const step = new Filter(even, next, {
+      commitPolicy: new CommitPolicy(null, 100),
+      clock: new ManualClock(),
+    });
     step.submit(brokerMessage(1, 0));
     step.submit(brokerMessage(2, 1));
     step.poll();
@@ -67,7 +74,10 @@ describe("Filter", () => {
 
   it("keeps offsets it could not send during join, and sends them again on a later join", async () => {
     const next = new RecordingStep<number>();
-    const step = new Filter(even, next, { commitPolicy: new CommitPolicy(null, 100), clock: new ManualClock() });
+    const step = new Filter(even, next, {
+      commitPolicy: new CommitPolicy(null, 100),
+      clock: new ManualClock(),
+    });
     step.submit(brokerMessage(1, 0));
     next.rejectEverything(true);
     step.close();
@@ -105,7 +115,9 @@ describe("Filter", () => {
     step.submit(brokerMessage(3, 1));
     step.close();
     await step.join(1000);
-    expect(await metrics.registry.metrics()).toContain('ingest_messages_filtered_total{consumer="c",reason="odd"} 2');
+    expect(await metrics.registry.metrics()).toContain(
+      'ingest_messages_filtered_total{consumer="c",reason="odd"} 2',
+    );
   });
 
   it("throws on submit after close", () => {

@@ -98,7 +98,12 @@ export function plainOffsets(offsets: Committable): Record<string, number> {
 export const P0 = Partition.of("test-topic", 0);
 export const P1 = Partition.of("test-topic", 1);
 
-export function brokerMessage<T>(payload: T, offset: number, p: Partition = P0, timestamp = 1000): Message<T> {
+export function brokerMessage<T>(
+  payload: T,
+  offset: number,
+  p: Partition = P0,
+  timestamp = 1000,
+): Message<T> {
   return Message.broker(payload, p, offset, timestamp);
 }
 
@@ -120,7 +125,11 @@ export function settle(): Promise<void> {
 }
 
 /** A promise with its resolve/reject exposed. */
-export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+export function deferred<T>(): {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+} {
   let resolve: (value: T) => void = () => {};
   let reject: (error: unknown) => void = () => {};
   const promise = new Promise<T>((res, rej) => {

@@ -61,10 +61,9 @@ describe("Produce", () => {
     producer.releaseAcks();
     await settle();
     step.poll();
-    expect(next.payloads().map((p) => (p === "filtered" ? p : (p as KafkaPayload).value.toString()))).toEqual([
-      "a",
-      "filtered",
-    ]);
+    expect(next.payloads().map((p) => (p === "filtered" ? p : (p as KafkaPayload).value.toString()))).toEqual(
+      ["a", "filtered"],
+    );
     expect(broker.endOffset(Partition.of(RESULT, 0))).toBe(1);
   });
 
@@ -80,11 +79,15 @@ describe("Produce", () => {
     const { broker } = setup();
     const metrics = createMetrics();
     const next = new RecordingStep<KafkaPayload>();
-    const step = new Produce(broker.producer(), RESULT, next, { instrumentation: { metrics, consumer: "c", step: "p" } });
+    const step = new Produce(broker.producer(), RESULT, next, {
+      instrumentation: { metrics, consumer: "c", step: "p" },
+    });
     step.submit(brokerMessage(kafkaPayload("a"), 0));
     step.close();
     await step.join(1000);
-    expect(await metrics.registry.metrics()).toContain('ingest_messages_produced_total{consumer="c",topic="results"} 1');
+    expect(await metrics.registry.metrics()).toContain(
+      'ingest_messages_produced_total{consumer="c",topic="results"} 1',
+    );
   });
 
   it("throws on submit after close", () => {

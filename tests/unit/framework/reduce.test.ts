@@ -8,7 +8,12 @@ import { RunTask } from "../../../pipelines/strategies/run-task.ts";
 import { Message, type MessageValue } from "../../../pipelines/types.ts";
 import { brokerMessage, offsets, P0, P1, RecordingStep } from "./helpers.ts";
 
-function sumReduce(next: RecordingStep<number>, clock = new ManualClock(), maxBatchSize = 3, maxBatchTimeMs = 1000) {
+function sumReduce(
+  next: RecordingStep<number>,
+  clock = new ManualClock(),
+  maxBatchSize = 3,
+  maxBatchTimeMs = 1000,
+) {
   return new Reduce<number, number>(next, {
     maxBatchSize,
     maxBatchTimeMs,
@@ -26,7 +31,10 @@ describe("Reduce", () => {
       step.submit(brokerMessage(i + 1, i, P0, 100 + i));
       step.poll();
     }
-    expect(next.accepted).toEqual([Message.value(6, offsets([P0, 3]), 102), Message.value(15, offsets([P0, 6]), 105)]);
+    expect(next.accepted).toEqual([
+      Message.value(6, offsets([P0, 3]), 102),
+      Message.value(15, offsets([P0, 6]), 105),
+    ]);
   });
 
   it("does not emit a half-full batch before its time", () => {
@@ -79,7 +87,7 @@ describe("Reduce", () => {
     const step = new Reduce<number, number>(next, {
       maxBatchSize: 10,
       maxBatchTimeMs: 1000,
-      accumulator: (acc, v) => acc + 1,
+      accumulator: (acc) => acc + 1,
       initialValue: () => 0,
       computeBatchSize: (v) => v.payload,
       clock: new ManualClock(),
@@ -169,7 +177,9 @@ describe("Batch and Unbatch", () => {
     const step = new Unbatch<string>(next);
     next.rejectSubmits(1);
     step.submit(Message.value([brokerMessage("a", 0).value, brokerMessage("b", 1).value], offsets([P0, 2])));
-    expect(() => step.submit(Message.value([brokerMessage("c", 2).value], offsets([P0, 3])))).toThrow(MessageRejected);
+    expect(() => step.submit(Message.value([brokerMessage("c", 2).value], offsets([P0, 3])))).toThrow(
+      MessageRejected,
+    );
     step.poll();
     expect(next.payloads()).toEqual(["a", "b"]);
   });
@@ -191,7 +201,11 @@ describe("Batch and Unbatch", () => {
       (m) => m.payload.map((v) => ({ ...v, payload: v.payload.toUpperCase() })),
       unbatch,
     );
-    const batch = new Batch<string>(transform, { maxBatchSize: 2, maxBatchTimeMs: 1000, clock: new ManualClock() });
+    const batch = new Batch<string>(transform, {
+      maxBatchSize: 2,
+      maxBatchTimeMs: 1000,
+      clock: new ManualClock(),
+    });
     for (const [i, s] of ["a", "b", "c"].entries()) batch.submit(brokerMessage(s, i));
     batch.close();
     await batch.join(1000);

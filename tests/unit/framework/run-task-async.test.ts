@@ -76,7 +76,10 @@ describe("RunTaskAsync", () => {
 
   it("keeps a filtered message in its place between results", async () => {
     const next = new RecordingStep<number>();
-    const step = new RunTaskAsync<number, number>(async (m) => m.payload, next, { concurrency: 4, maxPending: 10 });
+    const step = new RunTaskAsync<number, number>(async (m) => m.payload, next, {
+      concurrency: 4,
+      maxPending: 10,
+    });
     step.submit(brokerMessage(1, 0));
     step.submit(Message.filtered(offsets([P0, 2])));
     step.submit(brokerMessage(3, 2));
@@ -102,7 +105,11 @@ describe("RunTaskAsync", () => {
     expect(() => step.poll()).toThrow(InvalidMessage);
     step.poll();
     expect(next.payloads()).toEqual([5, "filtered", 6]);
-    expect(next.committables()).toEqual([{ "test-topic:0": 1 }, { "test-topic:0": 2 }, { "test-topic:0": 3 }]);
+    expect(next.committables()).toEqual([
+      { "test-topic:0": 1 },
+      { "test-topic:0": 2 },
+      { "test-topic:0": 3 },
+    ]);
   });
 
   it("crashes on any other task error", async () => {

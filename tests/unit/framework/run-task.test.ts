@@ -85,7 +85,8 @@ describe("RunTask", () => {
   it("forwards invalid offsets before a newer message and rejects the newer one while they are refused", () => {
     const next = new RecordingStep<number>();
     const step = new RunTask<number, number>((m) => {
-      if (m.payload < 0) throw new InvalidMessage(m.value.kind === "broker" ? m.value.partition : P1, 3, "bad");
+      if (m.payload < 0)
+        throw new InvalidMessage(m.value.kind === "broker" ? m.value.partition : P1, 3, "bad");
       return m.payload;
     }, next);
     expect(() => step.submit(brokerMessage(-1, 3))).toThrow(InvalidMessage);

@@ -46,7 +46,10 @@ describe("CommitOffsets", () => {
   it("records the consumer latency at most once a second", async () => {
     const metrics = createMetrics();
     const clock = new ManualClock(10_000);
-    const step = new CommitOffsets(() => {}, { clock, instrumentation: { metrics, consumer: "c", step: "commit" } });
+    const step = new CommitOffsets(() => {}, {
+      clock,
+      instrumentation: { metrics, consumer: "c", step: "commit" },
+    });
     step.submit(brokerMessage("a", 0, P0, 9_000));
     step.submit(brokerMessage("b", 1, P0, 9_500));
     clock.advance(1000);
@@ -69,7 +72,10 @@ describe("Healthcheck", () => {
     const clock = new ManualClock(5000);
     const next = new RecordingStep<string>();
     const metrics = createMetrics();
-    const step = new Healthcheck(file, next, { clock, instrumentation: { metrics, consumer: "c", step: "h" } });
+    const step = new Healthcheck(file, next, {
+      clock,
+      instrumentation: { metrics, consumer: "c", step: "h" },
+    });
     step.poll();
     const first = statSync(file).mtimeMs;
     clock.advance(999);

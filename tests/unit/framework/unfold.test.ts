@@ -5,7 +5,12 @@ import { Message, type MessageValue } from "../../../pipelines/types.ts";
 import { brokerMessage, offsets, P0, RecordingStep } from "./helpers.ts";
 
 function split(payload: string): MessageValue<string>[] {
-  return [...payload].map((ch) => ({ kind: "value", payload: ch, committable: new Map(), timestamp: undefined }));
+  return [...payload].map((ch) => ({
+    kind: "value",
+    payload: ch,
+    committable: new Map(),
+    timestamp: undefined,
+  }));
 }
 
 describe("Unfold", () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { AvroCodec } from "../../../schemas/avro/codec.ts";
 import type { EventRawRecord } from "../../../schemas/avro/types.ts";
 import { codecForTopic } from "../../../schemas/codecs.ts";
-import { DecodeError, type DecodeReason, EncodeError, RegistryUnavailableError } from "../../../schemas/errors.ts";
+import {
+  DecodeError,
+  type DecodeReason,
+  EncodeError,
+  RegistryUnavailableError,
+} from "../../../schemas/errors.ts";
 import { EmbeddedSchemaRegistry } from "../../../schemas/registry/embedded.ts";
 import type { SchemaRegistry } from "../../../schemas/registry/types.ts";
 import { catchDecode, catchDecodeAsync } from "./fixtures.ts";
@@ -11,7 +16,10 @@ import { committedSchema, sampleNormalized, sampleRaw, writeSchemasDir } from ".
 const OPTIONS = { maxPayloadBytes: 1_048_576, maxJsonDepth: 128 };
 const registry = EmbeddedSchemaRegistry.fromDirectory();
 
-async function rawCodec(reg: SchemaRegistry = registry, schemasDir?: string): Promise<AvroCodec<EventRawRecord>> {
+async function rawCodec(
+  reg: SchemaRegistry = registry,
+  schemasDir?: string,
+): Promise<AvroCodec<EventRawRecord>> {
   const codec = await codecForTopic(
     { name: "events-raw", codec: "avro", schema: "events-raw" },
     { registry: reg, options: OPTIONS, ...(schemasDir ? { schemasDir } : {}) },
@@ -69,7 +77,10 @@ describe("Avro codec in Confluent wire format (embedded registry)", () => {
 
   it("refuses an avro topic whose schema the manifest does not know", async () => {
     await expect(
-      codecForTopic({ name: "events-raw", codec: "avro", schema: "events-other" }, { registry, options: OPTIONS }),
+      codecForTopic(
+        { name: "events-raw", codec: "avro", schema: "events-other" },
+        { registry, options: OPTIONS },
+      ),
     ).rejects.toBeInstanceOf(EncodeError);
   });
 });
@@ -98,7 +109,11 @@ describe("Avro decode on hostile input", async () => {
     ["a byte after the record", Buffer.concat([valid, Buffer.from([0])]), "invalid-avro"],
     ["enum index 7", Buffer.concat([header, Buffer.from([14]), body.subarray(1)]), "invalid-avro"],
     ["a negative enum index", Buffer.concat([header, Buffer.from([1]), body.subarray(1)]), "invalid-avro"],
-    ["a string claiming 2^40 bytes", Buffer.concat([header, Buffer.from([0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20])]), "truncated-avro"],
+    [
+      "a string claiming 2^40 bytes",
+      Buffer.concat([header, Buffer.from([0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20])]),
+      "truncated-avro",
+    ],
   ];
 
   for (const [name, bytes, reason] of HOSTILE) {
@@ -141,7 +156,9 @@ describe("Avro decode on hostile input", async () => {
 
 describe("schema evolution through the codec", () => {
   const v1 = committedSchema("events-raw.v1.avsc");
-  const dirV1 = writeSchemasDir([{ subject: "events-raw-value", schema: "events-raw", version: 1, id: 1, avro: v1 }]);
+  const dirV1 = writeSchemasDir([
+    { subject: "events-raw-value", schema: "events-raw", version: 1, id: 1, avro: v1 },
+  ]);
   const dirV2 = writeSchemasDir([
     { subject: "events-raw-value", schema: "events-raw", version: 1, id: 1, avro: v1 },
     { subject: "events-raw-value", schema: "events-raw", version: 2, id: 3, avro: rawV2() },
@@ -153,18 +170,15 @@ describe("schema evolution through the codec", () => {
     const bytes = oldProducer.encode(sampleRaw());
     expect(bytes.readUInt32BE(1)).toBe(1);
     expect(newConsumer.decode(bytes)).toEqual({ ...sampleRaw(), sampling_weight: null });
-    expect(newConsumer.encode({ ...sampleRaw(), sampling_weight: 0.5 } as EventRawRecord).readUInt32BE(1)).toBe(3);
+    expect(
+      newConsumer.encode({ ...sampleRaw(), sampling_weight: 0.5 } as EventRawRecord).readUInt32BE(1),
+    ).toBe(3);
   });
 
   it("fetches a writer schema it has not preloaded only in decodeAsync", async () => {
     const reg = EmbeddedSchemaRegistry.fromDirectory(dirV2);
     const oldProducer = await rawCodec(EmbeddedSchemaRegistry.fromDirectory(dirV1), dirV1);
-    const lazy = await AvroCodec.create<EventRawRecord>(
-      "events-raw-value",
-      JSON.stringify(rawV2()),
-      reg,
-      [],
-    );
+    const lazy = await AvroCodec.create<EventRawRecord>("events-raw-value", JSON.stringify(rawV2()), reg, []);
     const bytes = oldProducer.encode(sampleRaw());
     expect(catchDecode(() => lazy.decode(bytes)).reason).toBe("unknown-schema-id");
     expect(await lazy.decodeAsync(bytes)).toMatchObject({ sampling_weight: null });
@@ -173,7 +187,10 @@ describe("schema evolution through the codec", () => {
 
   it("gives incompatible-schema for a writer schema the reader cannot resolve", async () => {
     const reg = EmbeddedSchemaRegistry.fromDirectory();
-    const clashing = { ...v1, fields: v1.fields.map((f) => (f.name === "project_id" ? { ...f, type: "string" } : f)) };
+    const clashing = {
+      ...v1,
+      fields: v1.fields.map((f) => (f.name === "project_id" ? { ...f, type: "string" } : f)),
+    };
     const clashingId = await reg.register("some-other-topic-value", JSON.stringify(clashing));
     const codec = await rawCodec(reg);
     const bytes = Buffer.from(codec.encode(sampleRaw()));

@@ -1,9 +1,9 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { readTopologyTopics } from "../../../cli/commands/schemas.ts";
-import { type CodecName, codecForTopic } from "../../../schemas/codecs.ts";
-import { loadSchemaManifest } from "../../../schemas/registry/manifest.ts";
+import { loadTopology } from "../../../config/topology.ts";
+import { codecForTopic } from "../../../schemas/codecs.ts";
 import { EmbeddedSchemaRegistry } from "../../../schemas/registry/embedded.ts";
+import { loadSchemaManifest } from "../../../schemas/registry/manifest.ts";
 import { catchDecode, relayFixtures } from "./fixtures.ts";
 import { sampleNormalized, sampleRaw } from "./schema-dirs.ts";
 
@@ -28,7 +28,9 @@ describe("TypeScript record types and the Avro schemas", () => {
   it("gives every nullable field a null default, so later readers can drop or add it", () => {
     for (const subject of manifest.subjects.values()) {
       for (const version of subject.versions) {
-        const schema = JSON.parse(version.text) as { fields: Array<{ name: string; type: unknown; default?: unknown }> };
+        const schema = JSON.parse(version.text) as {
+          fields: Array<{ name: string; type: unknown; default?: unknown }>;
+        };
         for (const field of schema.fields) {
           if (Array.isArray(field.type) && field.type[0] === "null") {
             expect(field, `${version.file} ${field.name}`).toHaveProperty("default", null);
@@ -41,20 +43,21 @@ describe("TypeScript record types and the Avro schemas", () => {
 
 describe("codecForTopic over topology.yaml", async () => {
   const registry = EmbeddedSchemaRegistry.fromDirectory();
-  const topics = readTopologyTopics(path.resolve("topology.yaml"));
+  const topology = await loadTopology(path.resolve("topology.yaml"));
 
   it("builds a codec for every topic, of the kind the topology names", async () => {
-    for (const topic of topics) {
-      const codec = await codecForTopic(
-        { name: topic.name, codec: topic.codec as CodecName, ...(topic.schema ? { schema: topic.schema } : {}) },
-        { registry, options: OPTIONS },
-      );
+    for (const topic of Object.values(topology.topics)) {
+      // A topology TopicSpec is a TopicCodecSpec as it is.
+      const codec = await codecForTopic(topic, { registry, options: OPTIONS });
       expect(codec.format, topic.name).toBe(topic.codec);
     }
   });
 
   it("restricts ingest-events to event messages and lets ingest-attachments carry all four", async () => {
-    const events = await codecForTopic({ name: "ingest-events", codec: "relay-msgpack" }, { registry, options: OPTIONS });
+    const events = await codecForTopic(
+      { name: "ingest-events", codec: "relay-msgpack" },
+      { registry, options: OPTIONS },
+    );
     const attachments = await codecForTopic(
       { name: "ingest-attachments", codec: "relay-msgpack" },
       { registry, options: OPTIONS },
@@ -66,7 +69,10 @@ describe("codecForTopic over topology.yaml", async () => {
   });
 
   it("decodes user-reports JSON as an object with the payload limits", async () => {
-    const codec = await codecForTopic({ name: "user-reports", codec: "json" }, { registry, options: OPTIONS });
+    const codec = await codecForTopic(
+      { name: "user-reports", codec: "json" },
+      { registry, options: OPTIONS },
+    );
     const value = { event_id: "a", name: "n", email: "e", comments: "c" };
     expect(codec.decode(codec.encode(value as never))).toEqual(value);
     expect(catchDecode(() => codec.decode(Buffer.from("[1]"))).reason).toBe("payload-not-json-object");

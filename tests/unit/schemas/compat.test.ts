@@ -1,7 +1,7 @@
-import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runSchemasCheck, runSchemasRegister, schemasCommand } from "../../../cli/commands/schemas.ts";
+import { loadTopology } from "../../../config/topology.ts";
 import { checkSchemas } from "../../../schemas/compat.ts";
 import { EmbeddedSchemaRegistry } from "../../../schemas/registry/embedded.ts";
 import { SchemaIncompatibleError } from "../../../schemas/registry/types.ts";
@@ -22,22 +22,29 @@ function twoVersions(v2: unknown, v3?: unknown): string {
   ]);
 }
 
-function capture(): { io: { out: (l: string) => void; err: (l: string) => void }; out: string[]; err: string[] } {
+function capture(): {
+  io: { out: (l: string) => void; err: (l: string) => void };
+  out: string[];
+  err: string[];
+} {
   const out: string[] = [];
   const err: string[] = [];
   return { io: { out: (l) => out.push(l), err: (l) => err.push(l) }, out, err };
 }
 
 describe("checkSchemas: backward compatibility between versions", () => {
-  it("passes the committed schemas against topology.yaml", () => {
-    const topology = path.resolve("topology.yaml");
+  it("passes the committed schemas against topology.yaml", async () => {
+    const topology = await loadTopology(path.resolve("topology.yaml"));
     const run = capture();
-    expect(runSchemasCheck({ schemasDir: path.resolve("schemas"), topologyFile: topology }, run.io)).toBe(0);
+    const topics = Object.values(topology.topics);
+    expect(runSchemasCheck({ schemasDir: path.resolve("schemas"), topics }, run.io)).toBe(0);
     expect(run.out[0]).toMatch(/^schemas check: ok \(2 version\(s\) of 2 subject\(s\)/);
   });
 
   it("accepts a new field with a default", () => {
-    const dir = twoVersions(withFields([...v1.fields, { name: "x", type: ["null", "string"], default: null }]));
+    const dir = twoVersions(
+      withFields([...v1.fields, { name: "x", type: ["null", "string"], default: null }]),
+    );
     expect(checkSchemas(dir).problems).toEqual([]);
   });
 
@@ -54,12 +61,20 @@ describe("checkSchemas: backward compatibility between versions", () => {
   });
 
   it("catches a field whose type changed incompatibly", () => {
-    const dir = twoVersions(withFields(v1.fields.map((f) => (f.name === "event_id" ? { ...f, type: "long" } : f))));
-    expect(checkSchemas(dir).problems.map((p) => p.message).join()).toMatch(/v2 cannot read data written with v1/);
+    const dir = twoVersions(
+      withFields(v1.fields.map((f) => (f.name === "event_id" ? { ...f, type: "long" } : f))),
+    );
+    expect(
+      checkSchemas(dir)
+        .problems.map((p) => p.message)
+        .join(),
+    ).toMatch(/v2 cannot read data written with v1/);
   });
 
   it("allows a promotion Avro defines (long → double)", () => {
-    const dir = twoVersions(withFields(v1.fields.map((f) => (f.name === "start_time" ? { ...f, type: "double" } : f))));
+    const dir = twoVersions(
+      withFields(v1.fields.map((f) => (f.name === "start_time" ? { ...f, type: "double" } : f))),
+    );
     expect(checkSchemas(dir).problems).toEqual([]);
   });
 
@@ -68,7 +83,10 @@ describe("checkSchemas: backward compatibility between versions", () => {
     // v2 data (the default fills in) but not v1 data (a string is no long): only the
     // transitive rule notices, and records written with v1 may still be on the topic.
     const v2 = withFields(v1.fields.filter((f) => f.name !== "source_topic"));
-    const v3 = withFields([...(v2 as { fields: Field[] }).fields, { name: "source_topic", type: "long", default: 0 }]);
+    const v3 = withFields([
+      ...(v2 as { fields: Field[] }).fields,
+      { name: "source_topic", type: "long", default: 0 },
+    ]);
     const { problems } = checkSchemas(twoVersions(v2, v3));
     expect(problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/v3 cannot read data written with v1/),
@@ -79,7 +97,9 @@ describe("checkSchemas: backward compatibility between versions", () => {
     const dir = twoVersions(withFields([...v1.fields, { name: "fingerprint", type: "string" }]));
     const run = capture();
     expect(runSchemasCheck({ schemasDir: dir }, run.io)).toBe(1);
-    expect(run.err.join("\n")).toMatch(/events-raw-value \(avro\/events-raw\.v2\.avsc\): not backward compatible/);
+    expect(run.err.join("\n")).toMatch(
+      /events-raw-value \(avro\/events-raw\.v2\.avsc\): not backward compatible/,
+    );
   });
 });
 
@@ -99,34 +119,39 @@ describe("checkSchemas: manifest consistency", () => {
       { subject: "a-value", schema: "a", version: 1, id: 1, avro: v1 },
       { subject: "a-value", schema: "a", version: 3, id: 1, avro: v1 },
     ]);
-    const messages = checkSchemas(dir).problems.map((p) => p.message).join("\n");
+    const messages = checkSchemas(dir)
+      .problems.map((p) => p.message)
+      .join("\n");
     expect(messages).toMatch(/versions must be 1, 2, 3/);
     expect(messages).toMatch(/id 1 is already a-value v1/);
 
     const badName = writeSchemasDir([
       { subject: "a-value", schema: "a", version: 1, id: 1, avro: v1, file: "avro/a-latest.avsc" },
     ]);
-    expect(checkSchemas(badName).problems.map((p) => p.message).join("\n")).toMatch(/expected avro\/a\.v1\.avsc/);
+    expect(
+      checkSchemas(badName)
+        .problems.map((p) => p.message)
+        .join("\n"),
+    ).toMatch(/expected avro\/a\.v1\.avsc/);
 
-    const invalid = writeSchemasDir([{ subject: "a-value", schema: "a", version: 1, id: 1, avro: { type: "nope" } }]);
+    const invalid = writeSchemasDir([
+      { subject: "a-value", schema: "a", version: 1, id: 1, avro: { type: "nope" } },
+    ]);
     expect(checkSchemas(invalid).problems[0]!.message).toMatch(/not a valid Avro schema/);
   });
 
   it("cross-checks avro topics of the topology against the manifest", () => {
-    const dir = writeSchemasDir([{ subject: "events-raw-value", schema: "events-raw", version: 1, id: 1, avro: v1 }]);
-    const topology = path.join(dir, "topology.yaml");
-    writeFileSync(
-      topology,
-      [
-        "topics:",
-        "  events-raw: { codec: avro, schema: events-raw }",
-        "  events-normalized: { codec: avro, schema: events-normalized }",
-        "  other: { codec: avro }",
-        "  ingest-events: { codec: relay-msgpack }",
-      ].join("\n"),
-    );
+    const dir = writeSchemasDir([
+      { subject: "events-raw-value", schema: "events-raw", version: 1, id: 1, avro: v1 },
+    ]);
+    const topics = [
+      { name: "events-raw", codec: "avro", schema: "events-raw" },
+      { name: "events-normalized", codec: "avro", schema: "events-normalized" },
+      { name: "other", codec: "avro" },
+      { name: "ingest-events", codec: "relay-msgpack" },
+    ];
     const run = capture();
-    expect(runSchemasCheck({ schemasDir: dir, topologyFile: topology }, run.io)).toBe(1);
+    expect(runSchemasCheck({ schemasDir: dir, topics }, run.io)).toBe(1);
     expect(run.err).toEqual([
       "schemas check: topology events-normalized: manifest.json has no subject events-normalized-value",
       "schemas check: topology other: avro topic without a schema: key",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EncodeError, type DecodeReason } from "../../../schemas/errors.ts";
+import { type DecodeReason, EncodeError } from "../../../schemas/errors.ts";
 import {
   eventStreamHeaders,
   eventStreamKey,
@@ -37,7 +37,11 @@ const HOSTILE: ReadonlyArray<[string, Uint8Array, DecodeReason]> = [
   ["an object instead of a tuple", json({ version: 2 }), "not-eventstream-tuple"],
   ["a tuple of two", json([2, "insert"]), "not-eventstream-tuple"],
   ["an insert without its state", json([2, "insert", body]), "not-eventstream-tuple"],
-  ["a replacement with a fourth element", json([2, "end_merge", { project_id: 1 }, {}]), "not-eventstream-tuple"],
+  [
+    "a replacement with a fourth element",
+    json([2, "end_merge", { project_id: 1 }, {}]),
+    "not-eventstream-tuple",
+  ],
   ["protocol version 1", json([1, "insert", body, state]), "unsupported-version"],
   ["the version as a string", json(["2", "insert", body, state]), "unsupported-version"],
   ["the operation as a number", json([2, 7, body, state]), "wrong-type"],
@@ -50,19 +54,39 @@ const HOSTILE: ReadonlyArray<[string, Uint8Array, DecodeReason]> = [
   ["data as a string", json(insert({ data: "{}" })), "wrong-type"],
   ["a negative project_id", json(insert({ project_id: -1 })), "out-of-range"],
   ["project_id as a string", json(insert({ project_id: "1" })), "wrong-type"],
-  ["project_id beyond 2^53", Buffer.from(JSON.stringify(insert()).replace("300688", "1152921504606846976")), "out-of-range"],
+  [
+    "project_id beyond 2^53",
+    Buffer.from(JSON.stringify(insert()).replace("300688", "1152921504606846976")),
+    "out-of-range",
+  ],
   ["group_id as a float", json(insert({ group_id: 1.5 })), "wrong-type"],
   ["primary_hash as null", json(insert({ primary_hash: null })), "wrong-type"],
   ["a string in group_ids", json(insert({ group_ids: [1, "2"] })), "wrong-type"],
   ["retention_days as a string", json(insert({ retention_days: "90" })), "wrong-type"],
-  ["event_ids that are not a list", json([2, "tombstone_events", { project_id: 1, event_ids: "abc" }]), "wrong-type"],
   [
-    "a number among unmerge hashes",
-    json([2, "end_unmerge", { project_id: 1, previous_group_id: 1, new_group_id: 2, hashes: [1], datetime: "x" }]),
+    "event_ids that are not a list",
+    json([2, "tombstone_events", { project_id: 1, event_ids: "abc" }]),
     "wrong-type",
   ],
-  ["merge without new_group_id", json([2, "end_merge", { project_id: 1, previous_group_ids: [1], datetime: "x" }]), "missing-field"],
-  ["200 levels of nesting in data", json(insert({ data: { received: 1, x: JSON.parse(`${"[".repeat(200)}${"]".repeat(200)}`) } })), "too-deep"],
+  [
+    "a number among unmerge hashes",
+    json([
+      2,
+      "end_unmerge",
+      { project_id: 1, previous_group_id: 1, new_group_id: 2, hashes: [1], datetime: "x" },
+    ]),
+    "wrong-type",
+  ],
+  [
+    "merge without new_group_id",
+    json([2, "end_merge", { project_id: 1, previous_group_ids: [1], datetime: "x" }]),
+    "missing-field",
+  ],
+  [
+    "200 levels of nesting in data",
+    json(insert({ data: { received: 1, x: JSON.parse(`${"[".repeat(200)}${"]".repeat(200)}`) } })),
+    "too-deep",
+  ],
   ["a message over the limit", Buffer.alloc(LIMITS.maxBytes + 1, 0x20), "payload-too-large"],
 ];
 
@@ -91,7 +115,11 @@ describe("parseEventStreamMessage on valid input", () => {
 
   it("accepts null optional replacement fields", () => {
     const message = parseEventStreamMessage(
-      json([2, "tombstone_events", { project_id: 1, event_ids: ["a"], old_primary_hash: null, from_timestamp: null }]),
+      json([
+        2,
+        "tombstone_events",
+        { project_id: 1, event_ids: ["a"], old_primary_hash: null, from_timestamp: null },
+      ]),
       LIMITS,
     );
     expect(message.operation).toBe("tombstone_events");
@@ -108,7 +136,12 @@ describe("serializing eventstream messages", () => {
     const message: EventStreamMessage = {
       version: 2,
       operation: "end_delete_groups",
-      body: { project_id: 5, group_ids: [1, 2], datetime: "2023-03-08T10:40:43.677535Z", transaction_id: "t" },
+      body: {
+        project_id: 5,
+        group_ids: [1, 2],
+        datetime: "2023-03-08T10:40:43.677535Z",
+        transaction_id: "t",
+      },
     };
     const bytes = serializeEventStreamMessage(message);
     expect(bytes.toString()).toBe(

@@ -15,7 +15,11 @@ const nested = (depth: number): Buffer => utf8(`{"a":${"[".repeat(depth - 1)}${"
 const HOSTILE: ReadonlyArray<[string, Uint8Array, DecodeReason]> = [
   ["a lone 0xff byte in a string", Buffer.concat([utf8('{"a":"'), hex("ff"), utf8('"}')]), "invalid-utf8"],
   ["an overlong encoding of '/'", Buffer.concat([utf8('{"a":"'), hex("c0af"), utf8('"}')]), "invalid-utf8"],
-  ["a surrogate encoded as UTF-8 (CESU-8)", Buffer.concat([utf8('{"a":"'), hex("eda080"), utf8('"}')]), "invalid-utf8"],
+  [
+    "a surrogate encoded as UTF-8 (CESU-8)",
+    Buffer.concat([utf8('{"a":"'), hex("eda080"), utf8('"}')]),
+    "invalid-utf8",
+  ],
   ["a multi-byte sequence cut at the end", Buffer.concat([utf8('{"a":1}'), hex("e282")]), "invalid-utf8"],
   ["Latin-1 text", Buffer.from('{"a":"caf\xe9"}', "latin1"), "invalid-utf8"],
   ["empty input", Buffer.alloc(0), "invalid-json"],
@@ -107,10 +111,13 @@ describe("__proto__ keys in payloads", () => {
 });
 
 describe("Python-legacy JSON rewrite (json-forensics, as Relay's store endpoint applies it)", () => {
-  const translate = (text: string): string => Buffer.from(translateLegacyPythonJson(utf8(text))).toString("utf8");
+  const translate = (text: string): string =>
+    Buffer.from(translateLegacyPythonJson(utf8(text))).toString("utf8");
 
   it("replaces NaN and ±Infinity outside strings by zero, keeping every offset", () => {
-    expect(translate('{"nan":NaN,"inf":Infinity,"-inf":-Infinity}')).toBe('{"nan":0  ,"inf":0       ,"-inf":-0       }');
+    expect(translate('{"nan":NaN,"inf":Infinity,"-inf":-Infinity}')).toBe(
+      '{"nan":0  ,"inf":0       ,"-inf":-0       }',
+    );
   });
 
   it("leaves the same words inside strings alone, escapes included", () => {

@@ -15,7 +15,10 @@ const packr = new Packr({ useRecords: false, variableMapSize: true });
 const EVENT_ID = "2107c4e968514c8690d3a3a24570c40d";
 
 /** A valid Relay event message as a Map, ready to be broken one key at a time. */
-function eventMap(overrides: ReadonlyArray<[string, unknown]> = [], without: ReadonlyArray<string> = []): Buffer {
+function eventMap(
+  overrides: ReadonlyArray<[string, unknown]> = [],
+  without: ReadonlyArray<string> = [],
+): Buffer {
   const map = new Map<string, unknown>([
     ["type", "event"],
     ["payload", Buffer.from('{"event_id":"2107c4e968514c8690d3a3a24570c40d"}')],
@@ -65,7 +68,11 @@ const HOSTILE: ReadonlyArray<[string, Uint8Array, DecodeReason]> = [
   ["an integer map key", hex("81 01 a1 61"), "non-string-key"],
   ["a bin map key", hex("81 c4 01 61 01"), "non-string-key"],
   ["a map as a map key", hex("81 80 01"), "non-string-key"],
-  ["a non-string key inside an attachment", eventMap([["attachments", [new Map<unknown, unknown>([[1, 2]])]]]), "non-string-key"],
+  [
+    "a non-string key inside an attachment",
+    eventMap([["attachments", [new Map<unknown, unknown>([[1, 2]])]]]),
+    "non-string-key",
+  ],
   ["invalid UTF-8 in a value", hex("81 a1 78 a2 ff fe"), "invalid-utf8"],
   ["invalid UTF-8 in a key", hex("81 a2 c3 28 01"), "invalid-utf8"],
   ["an overlong UTF-8 encoding", hex("81 a1 78 a2 c0 af"), "invalid-utf8"],
@@ -88,8 +95,16 @@ const HOSTILE: ReadonlyArray<[string, Uint8Array, DecodeReason]> = [
   ["attachments as a map", eventMap([["attachments", new Map()]]), "wrong-type"],
   ["an attachment that is a string", eventMap([["attachments", ["x"]]]), "wrong-type"],
   ["an attachment without name", eventMap([["attachments", [attachment([], ["name"])]]]), "missing-field"],
-  ["an attachment with chunks as a string", eventMap([["attachments", [attachment([["chunks", "1"]])]]]), "wrong-type"],
-  ["rate_limited as a string", eventMap([["attachments", [attachment([["rate_limited", "yes"]])]]]), "wrong-type"],
+  [
+    "an attachment with chunks as a string",
+    eventMap([["attachments", [attachment([["chunks", "1"]])]]]),
+    "wrong-type",
+  ],
+  [
+    "rate_limited as a string",
+    eventMap([["attachments", [attachment([["rate_limited", "yes"]])]]]),
+    "wrong-type",
+  ],
   [
     "a chunk without chunk_index",
     packr.pack(
@@ -136,7 +151,9 @@ describe("decodeRelayMessage on hostile input", () => {
   });
 
   it("names the path of a bad nested field", () => {
-    const error = catchDecode(() => decodeRelayMessage(eventMap([["attachments", [attachment(), attachment([], ["id"])]]])));
+    const error = catchDecode(() =>
+      decodeRelayMessage(eventMap([["attachments", [attachment(), attachment([], ["id"])]]])),
+    );
     expect(error.path).toBe("attachments[1].id");
   });
 
@@ -182,7 +199,9 @@ describe("decodeRelayMessage tolerance", () => {
   });
 
   it("reads nil remote_addr as null", () => {
-    expect((decodeRelayMessage(eventMap([["remote_addr", null]])) as RelayEventMessage).remote_addr).toBeNull();
+    expect(
+      (decodeRelayMessage(eventMap([["remote_addr", null]])) as RelayEventMessage).remote_addr,
+    ).toBeNull();
   });
 });
 
@@ -195,10 +214,20 @@ describe("encodeRelayMessage", () => {
       event_id: EVENT_ID,
       project_id: 1,
       remote_addr: null,
-      attachments: [{ id: "a", name: "n", attachment_type: "event.minidump", chunks: 0, data: Buffer.from([1]), size: 1 }],
+      attachments: [
+        { id: "a", name: "n", attachment_type: "event.minidump", chunks: 0, data: Buffer.from([1]), size: 1 },
+      ],
     };
     const bytes = encodeRelayMessage(message);
-    expect([...packrKeys(bytes)]).toEqual(["type", "payload", "start_time", "event_id", "project_id", "remote_addr", "attachments"]);
+    expect([...packrKeys(bytes)]).toEqual([
+      "type",
+      "payload",
+      "start_time",
+      "event_id",
+      "project_id",
+      "remote_addr",
+      "attachments",
+    ]);
     expect(bytes.includes(Buffer.from("c4027b7d", "hex"))).toBe(true);
     expect(decodeRelayMessage(bytes)).toEqual(message);
   });
@@ -223,7 +252,12 @@ describe("encodeRelayMessage", () => {
   });
 
   it("round-trips a user_report, which carries no event id in the map", () => {
-    const message = { type: "user_report" as const, project_id: 7, start_time: 5, payload: Buffer.from('{"name":"x"}') };
+    const message = {
+      type: "user_report" as const,
+      project_id: 7,
+      start_time: 5,
+      payload: Buffer.from('{"name":"x"}'),
+    };
     const bytes = encodeRelayMessage(message);
     expect([...packrKeys(bytes)]).toEqual(["type", "project_id", "start_time", "payload"]);
     expect(decodeRelayMessage(bytes)).toEqual(message);
@@ -246,7 +280,9 @@ function packrEntries(bytes: Buffer): Array<[unknown, unknown]> {
 }
 
 function packrKeys(bytes: Buffer): IterableIterator<unknown> {
-  return (new Packr({ useRecords: false, mapsAsObjects: false }).unpack(bytes) as Map<unknown, unknown>).keys();
+  return (
+    new Packr({ useRecords: false, mapsAsObjects: false }).unpack(bytes) as Map<unknown, unknown>
+  ).keys();
 }
 
 describe("64-bit integers as rmp writes them", () => {

@@ -17,11 +17,16 @@ export interface TempVersion {
   readonly file?: string;
 }
 
-export function writeSchemasDir(versions: ReadonlyArray<TempVersion>, extraFiles: Record<string, string> = {}): string {
+export function writeSchemasDir(
+  versions: ReadonlyArray<TempVersion>,
+  extraFiles: Record<string, string> = {},
+): string {
   const dir = mkdtempSync(path.join(tmpdir(), "ingest-schemas-"));
   mkdirSync(path.join(dir, "avro"));
-  const subjects: Record<string, { schema: string; versions: Array<{ version: number; id: number; file: string }> }> =
-    {};
+  const subjects: Record<
+    string,
+    { schema: string; versions: Array<{ version: number; id: number; file: string }> }
+  > = {};
   for (const v of versions) {
     const file = v.file ?? `avro/${v.schema}.v${v.version}.avsc`;
     writeFileSync(path.join(dir, file), JSON.stringify(v.avro, null, 2));
@@ -34,7 +39,9 @@ export function writeSchemasDir(versions: ReadonlyArray<TempVersion>, extraFiles
 }
 
 /** The committed events-raw v1 schema as an object, to derive variants from. */
-export function committedSchema(file: string): { fields: Array<Record<string, unknown>> } & Record<string, unknown> {
+export function committedSchema(
+  file: string,
+): { fields: Array<Record<string, unknown>> } & Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(DEFAULT_SCHEMAS_DIR, "avro", file), "utf8"));
 }
 

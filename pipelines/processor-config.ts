@@ -1,0 +1,54 @@
+import type { Options } from "../config/options.ts";
+import type { Consumer } from "../consumers/types.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import type { Sleep } from "./clock.ts";
+import { type CommitPolicy, commitPolicyFromOptions } from "./commit-policy.ts";
+import type { DeadLetterQueue } from "./dlq.ts";
+import type { Clock, KafkaPayload, ProcessingStrategyFactory, Topic } from "./types.ts";
+
+/** Arroyo's consumer poll timeout in the loop (specs/arroyo.md appendix). */
+export const DEFAULT_POLL_TIMEOUT_MS = 1000;
+
+export interface StreamProcessorConfig {
+  /** The consumer's name: metric label `consumer`, log field. */
+  readonly name: string;
+  readonly topic: Topic;
+  readonly commitPolicy: CommitPolicy;
+  /** Longest a revocation or shutdown waits for the chain to drain. */
+  readonly joinTimeoutMs: number;
+  /** Continuous backpressure after which all assigned partitions are paused. */
+  readonly backpressurePauseAfterMs: number;
+  /** A loop iteration older than this marks the processor stuck; 0 disables. */
+  readonly stuckThresholdMs: number;
+  readonly pollTimeoutMs?: number;
+}
+
+export function streamProcessorConfig(
+  options: Pick<
+    Options,
+    "commitIntervalMs" | "joinTimeoutMs" | "backpressurePauseAfterMs" | "maxPollIntervalMs"
+  >,
+  consumer: { readonly name: string; readonly topic: Topic },
+): StreamProcessorConfig {
+  return {
+    name: consumer.name,
+    topic: consumer.topic,
+    commitPolicy: commitPolicyFromOptions(options),
+    joinTimeoutMs: options.joinTimeoutMs,
+    backpressurePauseAfterMs: options.backpressurePauseAfterMs,
+    stuckThresholdMs: options.maxPollIntervalMs,
+  };
+}
+
+export interface StreamProcessorDeps {
+  readonly consumer: Consumer;
+  readonly factory: ProcessingStrategyFactory<KafkaPayload>;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Dead-letter routing; without it invalid messages are logged, counted and skipped. */
+  readonly dlq?: DeadLetterQueue;
+  readonly clock?: Clock;
+  /** How the loop waits while backpressured; tests pass ManualClock.sleep. */
+  readonly sleep?: Sleep;
+}
