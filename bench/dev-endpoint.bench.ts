@@ -2,13 +2,14 @@
 // concurrent keep-alive clients, against a bare node:http server in the same run that reads
 // the same bodies and answers the same `{"id": ...}` without parsing, authenticating,
 // encoding or producing anything (the floor node:http itself sets). The ratio (ours ÷ bare)
-// is the price of the Relay work per request. Clients run in a worker thread so the
-// loader does not share the server's event loop.
+// is the price of the Relay work per request. Clients run in a child process so the loader
+// does not share the server's event loop.
 // Run: node --import tsx bench/dev-endpoint.bench.ts   (BENCH_SECONDS per round, default 2)
+import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { loadOptions } from "../config/options.ts";
 import { parseProjects } from "../config/projects.ts";
@@ -23,6 +24,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const ROUNDS = 3;
 const CLIENTS = 20;
 const KEY = "e12d836b15bb49d7bbf99e64295d995b";
+const LOADER_ENV = "DEV_ENDPOINT_BENCH_LOADER";
 
 interface LoadRequest {
   readonly url: string;
@@ -82,12 +84,22 @@ async function load(spec: LoadRequest): Promise<LoadResult> {
 
 function runLoader(spec: LoadRequest): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    // The loader runs this same file. Workers do not inherit the tsx loader, so a small
-    // bootstrap registers it before importing the file (as pipelines/workers/bootstrap.mjs).
-    const bootstrap = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); });`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: spec });
-    worker.once("message", (result: LoadResult) => resolve(result));
-    worker.once("error", reject);
+    // The loader is this same file in a child process (its own event loop and heap, like a
+    // real SDK client), started with the tsx loader.
+    const child = fork(fileURLToPath(import.meta.url), [], {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, [LOADER_ENV]: "1" },
+      serialization: "advanced",
+    });
+    child.once("message", (result) => {
+      resolve(result as LoadResult);
+      child.disconnect();
+    });
+    child.once("error", reject);
+    child.once("exit", (code) => {
+      if (code !== 0) reject(new Error(`loader exited with ${code}`));
+    });
+    child.send(spec);
   });
 }
 
@@ -229,8 +241,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (isMainThread) {
-  await main();
+if (process.env[LOADER_ENV] === "1") {
+  process.once("message", (spec) => {
+    void load(spec as LoadRequest).then((result) => process.send?.(result));
+  });
 } else {
-  parentPort?.postMessage(await load(workerData as LoadRequest));
+  await main();
 }

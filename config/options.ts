@@ -180,6 +180,12 @@ export const OPTION_SPECS = {
     default: "projects.yaml",
     help: "Project keys and per-project grouping settings (dev and tests).",
   }),
+  projectSource: option<string>({
+    type: "string",
+    env: "INGEST_PROJECT_SOURCE",
+    default: "file",
+    help: "Where production consumers look projects up: file (projectsFile) or redis (<prefix>project:<id> hashes).",
+  }),
 
   // --- consumer defaults (topology.yaml and flags override) -------------------------
   maxBatchSize: option<number>({
@@ -299,6 +305,33 @@ export const OPTION_SPECS = {
     default: 3600,
     help: "Lifetime of attachment chunks waiting for their attachment or event message.",
     unit: "s",
+  }),
+  maxAttachmentBytes: option<number>({
+    type: "integer",
+    env: "INGEST_MAX_ATTACHMENT_BYTES",
+    default: 100 * 1024 * 1024,
+    help: "Largest attachment accepted (Relay's max_attachment_size); a message announcing more is dead-lettered.",
+    unit: "bytes",
+  }),
+  maxAttachmentChunks: option<number>({
+    type: "integer",
+    env: "INGEST_MAX_ATTACHMENT_CHUNKS",
+    default: 1000,
+    help: "Most chunks one attachment may announce; bounds the Redis reads one message can cause.",
+  }),
+  stateRetryInitialMs: option<number>({
+    type: "integer",
+    env: "INGEST_STATE_RETRY_INITIAL_MS",
+    default: 100,
+    help: "First backoff after Redis was unavailable to relay-intake (the batch is retried, never dead-lettered).",
+    unit: "ms",
+  }),
+  stateRetryMaxMs: option<number>({
+    type: "integer",
+    env: "INGEST_STATE_RETRY_MAX_MS",
+    default: 5000,
+    help: "Backoff cap while Redis stays unavailable to relay-intake.",
+    unit: "ms",
   }),
 
   // --- normalize -----------------------------------------------------------------------

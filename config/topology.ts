@@ -75,9 +75,11 @@ const consumerSpecSchema = z.strictObject({
   outputs: z.array(topicName, { error: "expected a list of topic names" }),
   /** Input topic → its dead-letter topic. */
   dlq: z.record(topicName, topicName, { error: "expected a mapping of input topic to DLQ topic" }),
-  maxBatchSize: positiveInteger(),
-  maxBatchTimeMs: positiveInteger(),
-  concurrency: positiveInteger(),
+  // Optional: when left out, the options registry's maxBatchSize / maxBatchTimeMs /
+  // concurrency apply (flags override either).
+  maxBatchSize: positiveInteger().optional(),
+  maxBatchTimeMs: positiveInteger().optional(),
+  concurrency: positiveInteger().optional(),
 });
 
 type Path = (string | number)[];

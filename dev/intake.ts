@@ -33,11 +33,16 @@ export const ATTACHMENT_CHUNK_SIZE = 1024 * 1024;
 const UNNAMED_ATTACHMENT = "Unnamed Attachment";
 const DEFAULT_ATTACHMENT_TYPE = "event.attachment";
 
+/**
+ * Where each kind of message goes. This pipeline only consumes errors: `transactions` and
+ * `feedback` may be null, and those items are then counted as dropped instead of produced
+ * to a topic nobody reads (or that the in-memory broker does not have).
+ */
 export interface RelayTopics {
   readonly events: string;
   readonly attachments: string;
-  readonly transactions: string;
-  readonly feedback: string;
+  readonly transactions: string | null;
+  readonly feedback: string | null;
 }
 
 /** Relay's default topic names. */
@@ -217,11 +222,17 @@ export function planEnvelope(envelope: Envelope, context: IntakeContext): Intake
   }
   const eventId = needsEventId ? envelopeEventId(envelope, eventPayload) : envelope.headers.eventId;
 
-  const topic = slow
-    ? context.topics.attachments
-    : eventItem?.type === "transaction"
-      ? context.topics.transactions
-      : context.topics.events;
+  const isTransaction = eventItem?.type === "transaction";
+  // Relay sends a transaction with attachments to ingest-attachments too; without a
+  // transactions topic the transaction is dropped whatever came with it.
+  const topic =
+    isTransaction && context.topics.transactions === null
+      ? null
+      : slow
+        ? context.topics.attachments
+        : isTransaction
+          ? context.topics.transactions
+          : context.topics.events;
   // Attachments ride on the event message only for error events (store.rs
   // `send_individual_attachments`); with a transaction or no event they stand alone.
   const standalone = eventItem === undefined || eventItem.type === "transaction";
@@ -247,7 +258,7 @@ export function planEnvelope(envelope: Envelope, context: IntakeContext): Intake
         },
       });
       increment(produced, item.type);
-    } else if (item.type === "feedback" && eventId !== undefined) {
+    } else if (item.type === "feedback" && eventId !== undefined && context.topics.feedback !== null) {
       parseJsonObject(item.payload, "feedback payload", "bad_payload");
       messages.push({
         topic: context.topics.feedback,
@@ -259,13 +270,15 @@ export function planEnvelope(envelope: Envelope, context: IntakeContext): Intake
       increment(dropped, item.type);
     }
   }
-  if (eventItem && eventId !== undefined) {
+  if (eventItem && eventId !== undefined && topic !== null) {
     messages.push({
       topic,
       eventId,
       message: eventMessage(eventId, eventItem.payload, context, attachments),
     });
     increment(produced, eventItem.type);
+  } else if (eventItem) {
+    increment(dropped, eventItem.type);
   }
   return { eventId, messages, produced, dropped };
 }
@@ -315,6 +328,14 @@ export function planStore(body: Buffer, context: IntakeContext): IntakePlan {
   // `ItemType::from_event_type`): transactions get their own topic.
   const type = event.type === "transaction" ? "transaction" : "event";
   const topic = type === "transaction" ? context.topics.transactions : context.topics.events;
+  if (topic === null) {
+    return {
+      eventId,
+      messages: [],
+      produced: new Map(),
+      dropped: new Map<ItemTypeLabel, number>([[type, 1]]),
+    };
+  }
   return {
     eventId,
     messages: [{ topic, eventId, message: eventMessage(eventId, payload, context, []) }],

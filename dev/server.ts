@@ -100,6 +100,19 @@ function numericId(raw: string | undefined, what: string): number {
   return value;
 }
 
+const HOST_HEADER = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+/**
+ * The request URL as the client addressed it, so `Link` URLs point where it connected; a
+ * Host header that is not a plain host[:port] falls back to the server's own address.
+ */
+function requestUrl(request: IncomingMessage, ownHost: string): URL {
+  const host = request.headers.host;
+  const base = host !== undefined && HOST_HEADER.test(host) ? host : ownHost;
+  const path = (request.url ?? "/").startsWith("/") ? (request.url ?? "/") : "/";
+  return new URL(path, `http://${base}`);
+}
+
 const ALLOWED_METHODS: Readonly<Record<Endpoint, ReadonlyArray<string>>> = {
   envelope: ["POST", "OPTIONS"],
   store: ["POST", "OPTIONS"],
@@ -113,6 +126,8 @@ const ALLOWED_METHODS: Readonly<Record<Endpoint, ReadonlyArray<string>>> = {
 export function startDevServer(deps: DevServerDependencies): Promise<DevServer> {
   const { producer, projects, issues, metrics, logger, options } = deps;
   const topics = deps.topics ?? RELAY_TOPICS;
+  // Set once listening; used when a request's Host header cannot be trusted.
+  let ownHost = options.devHost;
   const limits: BodyLimits = {
     maxBodyBytes: options.devMaxBodyBytes,
     maxDecodedBytes: options.devMaxEnvelopeBytes,
@@ -197,8 +212,7 @@ export function startDevServer(deps: DevServerDependencies): Promise<DevServer> 
       response.end();
       return;
     }
-    // Behind the Host header so Link URLs point where the client connected.
-    const url = new URL(request.url ?? "/", `http://${request.headers.host ?? "127.0.0.1"}`);
+    const url = requestUrl(request, ownHost);
     switch (route.endpoint) {
       case "envelope":
       case "store":
@@ -249,7 +263,8 @@ export function startDevServer(deps: DevServerDependencies): Promise<DevServer> 
       discardBody(request, limits.maxBodyBytes);
       sendProblem(response, problem);
     } finally {
-      metrics.devRequests.inc({ endpoint: route.endpoint, status: String(response.statusCode) });
+      const status = response.headersSent ? String(response.statusCode) : "none";
+      metrics.devRequests.inc({ endpoint: route.endpoint, status });
       metrics.devRequestTime.observe({ endpoint: route.endpoint }, (performance.now() - started) / 1000);
     }
   }
@@ -284,6 +299,7 @@ export function startDevServer(deps: DevServerDependencies): Promise<DevServer> 
       const address = server.address() as AddressInfo;
       const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
       const url = `http://${host}:${address.port}`;
+      ownHost = `${host}:${address.port}`;
       resolve({
         url,
         dsn(projectId: number): string {

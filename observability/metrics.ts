@@ -150,6 +150,18 @@ export function createMetrics(registry: Registry = new Registry()) {
       labelNames: ["consumer"] as const,
       registers: r,
     }),
+    attachmentsJoined: new Counter({
+      name: "ingest_attachments_joined_total",
+      help: "Attachments whose chunks relay-intake joined, by outcome (stored, empty, rate_limited, missing_chunks, size_mismatch).",
+      labelNames: ["consumer", "outcome"] as const,
+      registers: r,
+    }),
+    stateRetries: new Counter({
+      name: "ingest_state_retries_total",
+      help: "Retries after the state store (Redis) was unavailable, by operation.",
+      labelNames: ["consumer", "operation"] as const,
+      registers: r,
+    }),
     messagesInvalid: new Counter({
       name: "ingest_messages_invalid_total",
       help: "InvalidMessage raised by a step (dead-lettered, or skipped when there is no DLQ), by reason.",

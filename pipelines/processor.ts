@@ -26,8 +26,14 @@ import {
   type ProcessingStrategy,
   type ProcessingStrategyFactory,
   systemClock,
-  type Topic,
 } from "./types.ts";
+
+export {
+  DEFAULT_POLL_TIMEOUT_MS,
+  type StreamProcessorConfig,
+  type StreamProcessorDeps,
+  streamProcessorConfig,
+} from "./processor-config.ts";
 
 /** Arroyo's loop constants (specs/arroyo.md appendix). */
 const PAUSED_POLL_TIMEOUT_MS = 100;
@@ -149,7 +155,7 @@ export class StreamProcessor {
 
   /** One loop iteration (specs/arroyo.md §3.2). */
   async runOnce(): Promise<void> {
-    const now = this.clock.now();
+    let now = this.clock.now();
     this.committer.now = now;
     this.stuckDetector.progress(now);
     this.metrics.runs++;
@@ -173,7 +179,13 @@ export class StreamProcessor {
         throw error;
       }
       if (sampled) this.metrics.samplePoll(performance.now() - started);
-      if (record !== null) this.take(record);
+      if (record !== null) {
+        this.take(record);
+      } else {
+        // An empty poll may have waited its whole timeout: time-based commits need a fresh clock.
+        now = this.clock.now();
+        this.committer.now = now;
+      }
     }
 
     const strategy = this.strategy;
@@ -191,22 +203,23 @@ export class StreamProcessor {
       return;
     }
     const pending = this.pending;
+    let rejected = false;
+    let invalid: InvalidMessage | null = null;
     if (pending !== null) {
       try {
         strategy.submit(pending);
         this.pending = null;
         if (this.backpressureSince !== null) this.endBackpressure();
       } catch (error) {
-        if (error instanceof MessageRejected) {
-          await this.onRejected(now);
-        } else if (error instanceof InvalidMessage) {
-          await this.handleInvalid(error);
-        } else {
-          throw error;
-        }
+        if (error instanceof MessageRejected) rejected = true;
+        else if (error instanceof InvalidMessage) invalid = error;
+        else throw error;
       }
     }
+    // Processing time is the chain's own; the backpressure wait below is counted apart.
     if (sampled) this.metrics.sampleProcessing(performance.now() - started);
+    if (rejected) await this.onRejected(now);
+    else if (invalid !== null) await this.handleInvalid(invalid);
     if (this.committer.requested) await this.committer.flush();
   }
 

@@ -14,7 +14,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CACHE_DIR="${INGEST_CACHE_DIR:-$HOME/.cache/ingest-pipeline}"
+CACHE_DIR="${INGEST_CACHE_DIR:-${HOME:?neither INGEST_CACHE_DIR nor HOME is set}/.cache/ingest-pipeline}"
 # 4.x because that is what production runs; kafkajs 2.2.4 negotiates versions every
 # Kafka 4 broker still serves (checked with create/produce/group consume/commit/admin).
 KAFKA_VERSION="${INGEST_KAFKA_VERSION:-4.4.0}"

@@ -242,7 +242,7 @@ export function normalizeContexts(event: JsonObject, meta: MetaTree, config: Nor
   if (contexts === undefined) return;
   // Sentry-internal: an SDK must not be able to mark its event as reprocessed.
   if (Object.hasOwn(contexts, "reprocessing")) {
-    delete contexts.reprocessing;
+    contexts.reprocessing = undefined;
     meta.remove(["contexts", "reprocessing"]);
   }
   for (const key of Object.keys(contexts)) {

@@ -27,8 +27,8 @@ function orderForStruct(keys: string[], def: StructDef): string[] {
   const known: [number, string][] = [];
   const other: string[] = [];
   for (const key of keys) {
-    const index = def.fields.findIndex((field) => field.name === key);
-    if (index >= 0) known.push([index, key]);
+    const index = def.lookup.get(key);
+    if (index !== undefined && def.fields[index]?.name === key) known.push([index, key]);
     else other.push(key);
   }
   known.sort((a, b) => a[0] - b[0]);
@@ -38,8 +38,10 @@ function orderForStruct(keys: string[], def: StructDef): string[] {
 function childType(ty: Ty | undefined, key: string, value: unknown): Ty | undefined {
   if (ty === undefined) return undefined;
   switch (ty.k) {
-    case "struct":
-      return ty.def.fields.find((field) => field.name === key)?.ty;
+    case "struct": {
+      const index = ty.def.lookup.get(key);
+      return index === undefined ? undefined : ty.def.fields[index]?.ty;
+    }
     case "array":
     case "object":
       return ty.item;

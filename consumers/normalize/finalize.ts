@@ -9,10 +9,14 @@
 //
 // Serialization: a value removed with meta prints as null; without meta it disappears; fields
 // marked `skip_serialization = "empty"` disappear when empty and unannotated.
+//
+// The walk carries the meta node of the current value (a cursor), so events without meta never
+// look anything up; free-form JSON inside a budget is first scanned read-only and only walked in
+// detail (and copied on write) when the scan shows something would change.
 
 import { charCount, compactJson, estimateFlatSize, isObject, type JsonObject, setOwn, sortedKeys, takeChars } from "./json.ts";
-import type { MetaTree, PathSegment } from "./meta.ts";
-import { type Bag, contextBag, CONTEXT_DEFS, type Field, type Skip, type StructDef, type Ty } from "./schema.ts";
+import type { MetaNode, MetaTree, PathSegment } from "./meta.ts";
+import { type Bag, CONTEXT_DEFS, contextBag, type Field, type Skip, type StructDef, type Ty } from "./schema.ts";
 
 /** Relay keeps the newest frames of a stack trace beyond this count. */
 export const MAX_FRAMES = 250;
@@ -26,17 +30,65 @@ interface BagState {
 }
 
 const REMOVED = Symbol("removed");
+const VALUE: Ty = { k: "value" };
+const STRING: Ty = { k: "string" };
 
 function flatSize(value: unknown): number {
-  if (typeof value === "string" && value.length > 32) return Buffer.byteLength(value, "utf8") + 2;
+  if (typeof value === "string") return value.length > 32 ? Buffer.byteLength(value, "utf8") + 2 : estimateFlatSize(value);
   return estimateFlatSize(value);
 }
 
+/** Relay's shallow `Empty`; members set to `undefined` count as absent. */
 function isEmptyShallow(value: unknown): boolean {
   if (value === undefined || value === null || value === "") return true;
   if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === "object") return Object.keys(value).length === 0;
+  if (typeof value === "object") {
+    for (const key in value) if ((value as JsonObject)[key] !== undefined) return false;
+    return true;
+  }
   return false;
+}
+
+function annotated(node: MetaNode | undefined): boolean {
+  return node !== undefined && !node.isEmpty();
+}
+
+/**
+ * Read-only scan of free-form JSON below `value` (not counting `value` itself): the budget its
+ * descendants consume (flat size + 1 each) and whether any container sits at the last allowed
+ * level (`levels` <= 1), where trimming would rewrite it. Returns -1 in that case, or once the
+ * cost passes `limit`.
+ */
+function scanJson(value: unknown, levels: number, limit: number): number {
+  if (typeof value !== "object" || value === null) return 0;
+  if (levels <= 1) return -1;
+  let cost = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      cost += flatSize(item) + 1;
+      if (typeof item === "object" && item !== null) {
+        const inner = scanJson(item, levels - 1, limit - cost);
+        if (inner < 0) return -1;
+        cost += inner;
+      }
+      if (cost > limit) return -1;
+    }
+    return cost;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = (value as JsonObject)[key];
+    if (item === undefined) continue;
+    cost += flatSize(item) + 1;
+    if (typeof item === "object" && item !== null) {
+      const inner = scanJson(item, levels - 1, limit - cost);
+      if (inner < 0) return -1;
+      cost += inner;
+    }
+    if (cost > limit) return -1;
+  }
+  return cost;
 }
 
 export class Finisher {
@@ -48,15 +100,15 @@ export class Finisher {
     private readonly trimming: boolean,
   ) {}
 
-  /** Finishes a whole struct (the event) and returns it with its keys in schema order. */
+  /** Finishes a whole struct (the event) in place and returns it. */
   finishRoot(value: JsonObject, def: StructDef): JsonObject {
-    this.finishStruct(value, def, 0);
-    return reorder(value, def);
+    this.finishStruct(value, def, 0, this.meta.root);
+    return value;
   }
 
   /** Finishes a bare value (unit scopes); returns its new value. */
   finishValue(value: unknown, ty: Ty, field: Field | undefined): unknown {
-    const result = this.visit(value, ty, field, 0, false);
+    const result = this.visit(value, ty, field, 0, false, this.meta.root);
     return result === REMOVED ? undefined : result;
   }
 
@@ -81,13 +133,20 @@ export class Finisher {
     return min;
   }
 
-  private consume(value: unknown): void {
-    const cost = (value === undefined || value === REMOVED ? 0 : flatSize(value)) + 1;
+  private consumeCost(cost: number): void {
     for (const bag of this.bags) if (bag.remaining !== undefined) bag.remaining = Math.max(0, bag.remaining - cost);
+  }
+
+  private consume(value: unknown): void {
+    this.consumeCost((value === undefined || value === REMOVED ? 0 : flatSize(value)) + 1);
   }
 
   private inBag(): boolean {
     return this.bags.length > 0;
+  }
+
+  private nodeAt(): MetaNode {
+    return this.meta.at(this.path);
   }
 
   // --- the walk -----------------------------------------------------------------------------
@@ -96,7 +155,15 @@ export class Finisher {
    * Visits one value at `depth`. `entered` is false for values that share their parent's slot
    * (Relay's newtype wrappers), which do not pay for themselves twice.
    */
-  private visit(value: unknown, ty: Ty, field: Field | undefined, depth: number, entered: boolean, extraBag?: Bag): unknown {
+  private visit(
+    value: unknown,
+    ty: Ty,
+    field: Field | undefined,
+    depth: number,
+    entered: boolean,
+    node: MetaNode | undefined,
+    extraBag?: Bag,
+  ): unknown {
     let pushed = 0;
     if (this.trimming) {
       if (field?.bag !== undefined) {
@@ -109,79 +176,84 @@ export class Finisher {
       }
     }
     let result: unknown;
-    if (this.trimming && this.inBag() && (this.remainingSize() === 0 || this.remainingDepth(depth) === 0)) {
+    if (this.bags.length > 0 && (this.remainingSize() === 0 || this.remainingDepth(depth) === 0)) {
       result = REMOVED;
-      this.dropChildMeta();
+      if (node !== undefined) node.children = undefined;
     } else if (value === undefined || value === null) {
       result = value;
     } else {
-      result = this.process(value, ty, field, depth);
+      result = this.process(value, ty, field, depth, node);
     }
     for (let i = 0; i < pushed; i++) this.bags.pop();
-    if (entered && this.inBag()) this.consume(result);
+    if (entered && this.bags.length > 0) this.consume(result);
     return result;
   }
 
-  private dropChildMeta(): void {
-    const node = this.meta.get(this.path);
-    if (node !== undefined) node.children = undefined;
-  }
-
-  private process(value: unknown, ty: Ty, field: Field | undefined, depth: number): unknown {
-    if (typeof value === "string") return this.finishString(value, field);
+  private process(value: unknown, ty: Ty, field: Field | undefined, depth: number, node: MetaNode | undefined): unknown {
+    if (typeof value === "string") return this.trimming ? this.finishString(value, field) : value;
     switch (ty.k) {
       case "struct":
-        if (isObject(value)) this.finishStruct(value, ty.def, depth);
+        if (isObject(value)) this.finishStruct(value, ty.def, depth, node);
         return value;
       case "values":
-        if (isObject(value)) this.finishValues(value, ty.item, depth);
+        if (isObject(value)) this.finishValues(value, ty.item, depth, node);
         return value;
       case "array":
-        return Array.isArray(value) ? this.finishArray(value, ty.item, depth) : value;
+        return Array.isArray(value) ? this.finishArray(value, ty.item, depth, node) : value;
       case "object":
-        return isObject(value) ? this.finishObject(value, ty.item, depth, true, field?.itemBag) : value;
+        return isObject(value) ? this.finishObject(value, ty.item, depth, node, field?.itemBag) : value;
       case "frameVars":
-        return isObject(value) ? this.finishObject(value, { k: "value" }, depth, true) : value;
+        return isObject(value) ? this.finishObject(value, VALUE, depth, node) : value;
       case "pairs":
-        return Array.isArray(value) ? this.finishPairs(value, depth, ty.variant === "tags" ? TAG_PART : PAIR_PART) : value;
+        return Array.isArray(value) ? this.finishPairs(value, depth, ty.variant === "tags" ? TAG_PART : PAIR_PART, node) : value;
       case "contexts":
-        if (isObject(value)) this.finishContexts(value, depth);
+        if (isObject(value)) this.finishContexts(value, depth, node);
         return value;
       case "value":
       case "debugImage":
-        return this.finishJson(value, depth);
+        return this.finishJson(value, depth, node);
       default:
         return value;
     }
   }
 
   private finishString(value: string, field: Field | undefined): string {
-    if (!this.trimming) return value;
     let out = value;
     if (field?.maxChars !== undefined) out = this.trimString(out, field.maxChars, field.allowance ?? 0);
     const last = this.bags[this.bags.length - 1];
-    if (last?.remaining !== undefined) out = this.trimString(out, last.remaining, 0);
+    if (last?.remaining !== undefined && out.length > last.remaining) out = this.trimString(out, last.remaining, 0);
     return out;
   }
 
   private trimString(value: string, maxChars: number, allowance: number): string {
+    if (value.length <= maxChars + allowance) return value;
     return trimString(value, maxChars, allowance, this.meta, this.path);
   }
 
-  /** Free-form JSON below a bag: copy on write, so shared input objects stay untouched. */
-  private finishJson(value: unknown, depth: number): unknown {
-    if (!this.trimming || !this.inBag()) return value;
+  /** Free-form JSON: untouched outside budgets, copy on write inside them. */
+  private finishJson(value: unknown, depth: number, node: MetaNode | undefined): unknown {
+    if (!this.trimming || this.bags.length === 0) return value;
     if (typeof value === "string") return this.finishString(value, undefined);
     if (typeof value !== "object" || value === null) return value;
-    if (this.remainingDepth(depth) === 1) return this.finishString(compactJson(value), undefined);
-    if (Array.isArray(value)) return this.finishArray(value, { k: "value" }, depth);
-    return this.finishObject(value as JsonObject, { k: "value" }, depth, true);
+    const levels = this.remainingDepth(depth);
+    if (levels === 1) return this.finishString(compactJson(value), undefined);
+    if (node?.children === undefined) {
+      const budget = this.remainingSize();
+      const cost = scanJson(value, levels ?? Number.MAX_SAFE_INTEGER, budget ?? Number.MAX_SAFE_INTEGER);
+      if (cost >= 0) {
+        this.consumeCost(cost);
+        return value;
+      }
+    }
+    if (Array.isArray(value)) return this.finishArray(value, VALUE, depth, node);
+    return this.finishObject(value as JsonObject, VALUE, depth, node);
   }
 
-  private finishArray(items: unknown[], item: Ty, depth: number): unknown {
-    const bagged = this.trimming && this.inBag();
+  private finishArray(items: unknown[], item: Ty, depth: number, node: MetaNode | undefined): unknown {
+    const bagged = this.trimming && this.bags.length > 0;
+    if (!bagged && item.k === "value" && node?.children === undefined) return items;
     if (bagged && item.k !== "value" && this.remainingDepth(depth) === 1 && items.length > 0) {
-      this.dropChildMeta();
+      if (node !== undefined) node.children = undefined;
       return REMOVED;
     }
     let out: unknown[] | undefined;
@@ -191,9 +263,10 @@ export class Finisher {
         cut = i;
         break;
       }
-      this.path.push(i);
       const before = items[i];
-      const after = this.visit(before, item, undefined, depth + 1, true);
+      if (!bagged && (before === null || typeof before !== "object")) continue;
+      this.path.push(i);
+      const after = this.visit(before, item, undefined, depth + 1, true, node?.children?.get(String(i)));
       this.path.pop();
       const next = after === REMOVED || after === undefined ? null : after;
       if (next !== before && out === undefined) out = items.slice(0, i);
@@ -201,38 +274,40 @@ export class Finisher {
     }
     if (cut >= 0) {
       out ??= items.slice(0, cut);
-      this.meta.at(this.path).setLength(items.length);
-      this.trimMetaChildren(cut);
+      this.nodeAt().setLength(items.length);
+      const meta = this.meta.get(this.path);
+      if (meta?.children !== undefined) for (const key of [...meta.children.keys()]) if (Number(key) >= cut) meta.children.delete(key);
     }
     return out ?? items;
   }
 
-  private trimMetaChildren(keep: number): void {
-    const node = this.meta.get(this.path);
-    if (node?.children === undefined) return;
-    for (const key of [...node.children.keys()]) if (Number(key) >= keep) node.children.delete(key);
-  }
-
   /** Objects are visited in key order (Relay's maps are BTreeMaps). */
-  private finishObject(object: JsonObject, item: Ty, depth: number, split: boolean, itemBag?: Bag): unknown {
-    const bagged = this.trimming && this.inBag();
-    if (!bagged && item.k === "value") return object;
-    if (bagged && item.k !== "value" && this.remainingDepth(depth) === 1 && Object.keys(object).length > 0) {
-      this.dropChildMeta();
+  private finishObject(object: JsonObject, item: Ty, depth: number, node: MetaNode | undefined, itemBag?: Bag): unknown {
+    const bagged = this.trimming && this.bags.length > 0;
+    if (!bagged && item.k === "value" && node?.children === undefined) return object;
+    if (bagged && item.k !== "value" && this.remainingDepth(depth) === 1 && !isEmptyShallow(object)) {
+      if (node !== undefined) node.children = undefined;
       return REMOVED;
+    }
+    if (bagged && item.k === "value" && itemBag === undefined && node?.children === undefined) {
+      const cost = scanJson(object, this.remainingDepth(depth) ?? Number.MAX_SAFE_INTEGER, this.remainingSize() ?? Number.MAX_SAFE_INTEGER);
+      if (cost >= 0) {
+        this.consumeCost(cost);
+        return object;
+      }
     }
     const keys = bagged ? sortedKeys(object) : Object.keys(object);
     let out: JsonObject | undefined;
     let cutAt = -1;
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
-      if (bagged && split && this.remainingSize() === 0) {
+      if (bagged && this.remainingSize() === 0) {
         cutAt = i;
         break;
       }
       this.path.push(key);
       const before = object[key];
-      const after = this.visit(before, item, undefined, depth + 1, true, itemBag);
+      const after = this.visit(before, item, undefined, depth + 1, true, node?.children?.get(key), this.trimming ? itemBag : undefined);
       this.path.pop();
       const next = after === REMOVED || after === undefined ? null : after;
       if (next !== before && out === undefined) {
@@ -246,123 +321,161 @@ export class Finisher {
         out = {};
         for (let j = 0; j < cutAt; j++) setOwn(out, keys[j] as string, object[keys[j] as string]);
       }
-      this.meta.at(this.path).setLength(keys.length);
-      const node = this.meta.get(this.path);
-      if (node?.children !== undefined) for (const key of keys.slice(cutAt)) node.children.delete(key);
+      this.nodeAt().setLength(keys.length);
+      const meta = this.meta.get(this.path);
+      if (meta?.children !== undefined) for (const key of keys.slice(cutAt)) meta.children.delete(key);
     }
     return out ?? object;
   }
 
   /** Pair lists are tuples: never cut, items past the budget become null. */
-  private finishPairs(pairs: unknown[], depth: number, part: Field): unknown[] {
+  private finishPairs(pairs: unknown[], depth: number, part: Field, node: MetaNode | undefined): unknown[] {
     if (!this.trimming) return pairs;
+    const bagged = this.bags.length > 0;
     for (let i = 0; i < pairs.length; i++) {
-      this.path.push(i);
       const pair = pairs[i];
-      const result = this.visitPair(pair, depth + 1, part);
-      this.path.pop();
-      pairs[i] = result === REMOVED || result === undefined ? null : result;
+      if (bagged && (this.remainingSize() === 0 || this.remainingDepth(depth + 1) === 0)) {
+        const child = node?.children?.get(String(i));
+        if (child !== undefined) child.children = undefined;
+        this.consume(REMOVED);
+        pairs[i] = null;
+        continue;
+      }
+      if (Array.isArray(pair)) {
+        this.path.push(i);
+        const pairNode = node?.children?.get(String(i));
+        for (let j = 0; j < pair.length; j++) {
+          const value = pair[j];
+          if (!bagged && (typeof value !== "string" || part.maxChars === undefined || value.length <= part.maxChars)) continue;
+          this.path.push(j);
+          const result = this.visit(value, STRING, part, depth + 2, true, pairNode?.children?.get(String(j)));
+          this.path.pop();
+          pair[j] = result === REMOVED || result === undefined ? null : result;
+        }
+        this.path.pop();
+      }
+      if (bagged) this.consume(pair);
     }
     return pairs;
   }
 
-  private visitPair(pair: unknown, depth: number, part: Field): unknown {
-    if (this.inBag() && (this.remainingSize() === 0 || this.remainingDepth(depth) === 0)) {
-      this.dropChildMeta();
-      this.consume(REMOVED);
-      return REMOVED;
-    }
-    if (Array.isArray(pair)) {
-      for (let j = 0; j < pair.length; j++) {
-        this.path.push(j);
-        const result = this.visit(pair[j], { k: "string" }, part, depth + 1, true);
-        this.path.pop();
-        pair[j] = result === REMOVED || result === undefined ? null : result;
-      }
-    }
-    if (this.inBag()) this.consume(pair);
-    return pair;
-  }
-
-  private finishValues(container: JsonObject, item: Ty, depth: number): void {
+  private finishValues(container: JsonObject, item: Ty, depth: number, node: MetaNode | undefined): void {
     this.path.push("values");
-    const values = this.visit(container.values, { k: "array", item }, undefined, depth + 1, true);
-    this.applyField(container, "values", values, "emptyDeep");
+    const child = node?.children?.get("values");
+    const values = this.visit(container.values, { k: "array", item }, undefined, depth + 1, true, child);
+    this.applyField(container, "values", values, "emptyDeep", undefined, child);
     this.path.pop();
   }
 
-  private finishContexts(contexts: JsonObject, depth: number): void {
+  private finishContexts(contexts: JsonObject, depth: number, node: MetaNode | undefined): void {
     for (const key of Object.keys(contexts)) {
       const context = contexts[key];
       if (!isObject(context)) continue;
       this.path.push(key);
+      const child = node?.children?.get(key);
       const type = typeof context.type === "string" ? context.type : key;
       const def = CONTEXT_DEFS.get(type);
       const bag = contextBag(type);
-      let pushed = false;
-      if (this.trimming) {
-        this.bags.push({ maxDepth: bag.depth, at: depth + 1, remaining: bag.bytes });
-        pushed = true;
-      }
-      if (def !== undefined) this.finishStruct(context, def, depth + 1);
-      else this.finishOtherContext(context, depth + 1);
-      if (pushed) this.bags.pop();
+      if (this.trimming) this.bags.push({ maxDepth: bag.depth, at: depth + 1, remaining: bag.bytes });
+      if (def !== undefined) this.finishStruct(context, def, depth + 1, child);
+      else this.finishOtherContext(context, depth + 1, child);
+      if (this.trimming) this.bags.pop();
       this.path.pop();
     }
   }
 
   /** Free-form contexts: past the budget, entries become null rather than being cut off. */
-  private finishOtherContext(context: JsonObject, depth: number): void {
+  private finishOtherContext(context: JsonObject, depth: number, node: MetaNode | undefined): void {
     if (!this.trimming) return;
+    if (node?.children === undefined) {
+      const levels = this.remainingDepth(depth) ?? Number.MAX_SAFE_INTEGER;
+      const budget = this.remainingSize() ?? Number.MAX_SAFE_INTEGER;
+      const cost = scanJson(context, levels, budget);
+      if (cost >= 0) {
+        this.consumeCost(cost);
+        return;
+      }
+    }
     for (const key of sortedKeys(context)) {
       this.path.push(key);
-      const result = this.visit(context[key], { k: "value" }, undefined, depth + 1, true);
+      const result = this.visit(context[key], VALUE, undefined, depth + 1, true, node?.children?.get(key));
       this.path.pop();
       setOwn(context, key, result === REMOVED || result === undefined ? null : result);
     }
   }
 
-  private finishStruct(object: JsonObject, def: StructDef, depth: number): void {
-    if (def.name === "Stacktrace" && this.trimming) enforceFrameLimit(object, this.meta, this.path);
-    for (const field of def.fields) {
-      this.path.push(field.name);
-      const value = object[field.name];
-      const result = value === undefined && !this.inBag() ? undefined : this.visit(value, field.ty, field, depth + 1, true);
-      this.applyField(object, field.name, result, field.skip ?? "null", field.ty);
-      this.path.pop();
+  private finishStruct(object: JsonObject, def: StructDef, depth: number, node: MetaNode | undefined): void {
+    const isStacktrace = def.name === "Stacktrace";
+    if (isStacktrace && this.trimming) enforceFrameLimit(object, this.meta, this.path);
+    if (this.bags.length > 0) {
+      // Inside a budget the order and the unset fields count: Relay visits every field.
+      for (const field of def.fields) {
+        const value = object[field.name];
+        const child = node?.children?.get(field.name);
+        if (value === undefined && child === undefined) this.consumeCost(1);
+        else this.finishField(object, field, value, depth, child);
+      }
+    } else {
+      for (const key in object) {
+        const index = def.lookup.get(key);
+        if (index === undefined) continue;
+        const field = def.fields[index] as Field;
+        if (field.name !== key) continue;
+        const value = object[key];
+        const child = node?.children?.get(key);
+        if (value === undefined && child === undefined) continue;
+        this.finishField(object, field, value, depth, child);
+      }
+      if (node?.children !== undefined) {
+        // Fields without a value but with meta print as null.
+        for (const [key, child] of node.children) {
+          const index = def.lookup.get(key);
+          if (index === undefined || object[key] !== undefined) continue;
+          const field = def.fields[index] as Field;
+          if (field.name === key) this.finishField(object, field, undefined, depth, child);
+        }
+      }
     }
     if (def.other === "retain") {
       for (const key of Object.keys(object)) {
         if (def.lookup.has(key) || key === "type") continue;
+        const value = object[key];
+        if (value === undefined) continue;
+        const child = node?.children?.get(key);
+        if (!this.trimming && child === undefined) continue;
         this.path.push(key);
-        const result = this.visit(object[key], { k: "value" }, undefined, depth + 1, true);
+        const result = this.visit(value, VALUE, undefined, depth + 1, true, child);
         this.path.pop();
         setOwn(object, key, result === REMOVED || result === undefined ? null : result);
       }
     }
-    if (def.name === "Stacktrace" && this.trimming) slimFrameData(object);
+    if (isStacktrace && this.trimming) slimFrameData(object);
+  }
+
+  private finishField(object: JsonObject, field: Field, value: unknown, depth: number, child: MetaNode | undefined): void {
+    this.path.push(field.name);
+    const result = this.visit(value, field.ty, field, depth + 1, true, child);
+    this.applyField(object, field.name, result, field.skip ?? "null", field.ty, child);
+    this.path.pop();
   }
 
   /** Writes a finished field back, applying Relay's null and skip rules. */
-  private applyField(object: JsonObject, name: string, value: unknown, skip: Skip, ty?: Ty): void {
-    const removed = value === undefined || value === null || value === REMOVED;
-    if (removed) {
-      const node = this.meta.get(this.path);
-      if (node !== undefined && !node.isEmpty()) object[name] = null;
-      else delete object[name];
+  private applyField(object: JsonObject, name: string, value: unknown, skip: Skip, ty: Ty | undefined, node: MetaNode | undefined): void {
+    if (value === undefined || value === null || value === REMOVED) {
+      // Unset fields stay as `undefined` (absent in JSON); `delete` would slow the object down.
+      if (annotated(node)) object[name] = null;
+      else if (object[name] !== undefined) object[name] = undefined;
       return;
     }
-    if (skip !== "null") {
-      const node = this.meta.get(this.path);
-      const annotated = node !== undefined && !node.isEmpty();
+    if (skip !== "null" && !annotated(node)) {
       const structLike = ty !== undefined && (ty.k === "struct" || ty.k === "values");
       const empty = skip === "emptyDeep" ? isDeepEmpty(value) : structLike ? isStructEmpty(value) : isEmptyShallow(value);
-      if (!annotated && empty) {
-        delete object[name];
+      if (empty) {
+        object[name] = undefined;
         return;
       }
     }
-    object[name] = value;
+    if (object[name] !== value) object[name] = value;
   }
 }
 
@@ -381,22 +494,25 @@ export function trimString(value: string, maxChars: number, allowance: number, m
   return `${takeChars(value, keptLength)}...`;
 }
 
-const PAIR_PART: Field = { name: "", ty: { k: "string" } };
+const PAIR_PART: Field = { name: "", ty: STRING };
 /** Tag keys and values: 200 chars each. */
-const TAG_PART: Field = { name: "", ty: { k: "string" }, maxChars: 200 };
+const TAG_PART: Field = { name: "", ty: STRING, maxChars: 200 };
 
-/** Schema order, then the other keys in their order (Relay serializes structs that way). */
-function reorder(value: JsonObject, def: StructDef): JsonObject {
+/**
+ * A copy with the keys in schema order, then the other keys, without unset members: how Relay
+ * serializes a struct. Used for output meant to be read (the CLI, wire-form comparisons).
+ */
+export function inSchemaOrder(value: JsonObject, def: StructDef): JsonObject {
   const out: JsonObject = {};
-  for (const field of def.fields) if (Object.hasOwn(value, field.name)) out[field.name] = value[field.name];
-  for (const key of Object.keys(value)) if (!def.lookup.has(key)) setOwn(out, key, value[key]);
+  for (const field of def.fields) if (value[field.name] !== undefined) out[field.name] = value[field.name];
+  for (const key of Object.keys(value)) if (!def.lookup.has(key) && value[key] !== undefined) setOwn(out, key, value[key]);
   return out;
 }
 
 /** Relay's derived `Empty` of a struct: every field unset or shallowly empty. */
 function isStructEmpty(value: unknown): boolean {
   if (!isObject(value)) return isEmptyShallow(value);
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
     const field = value[key];
     if (isObject(field) ? !isStructEmpty(field) : !isEmptyShallow(field)) return false;
   }
@@ -406,8 +522,10 @@ function isStructEmpty(value: unknown): boolean {
 function isDeepEmpty(value: unknown): boolean {
   if (value === undefined || value === null || value === "") return true;
   if (Array.isArray(value)) return value.every(isDeepEmpty);
-  if (typeof value === "object") return Object.values(value).every(isDeepEmpty);
-  return false;
+  if (typeof value === "object") {
+    for (const key in value) if (!isDeepEmpty((value as JsonObject)[key])) return false;
+  }
+  return typeof value === "object";
 }
 
 /** Keeps the newest `MAX_FRAMES` frames; their meta moves with them. */
@@ -441,8 +559,8 @@ function slimFrameData(stacktrace: JsonObject): void {
   for (const index of [...systemRemoved, ...appRemoved]) {
     const frame = frames[index];
     if (!isObject(frame)) continue;
-    delete frame.vars;
-    delete frame.pre_context;
-    delete frame.post_context;
+    frame.vars = undefined;
+    frame.pre_context = undefined;
+    frame.post_context = undefined;
   }
 }

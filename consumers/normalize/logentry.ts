@@ -165,6 +165,6 @@ export function normalizeLogEntry(holder: JsonObject, key: string, meta: MetaTre
     // `message` moves into `formatted`, meta included.
     entry.formatted = entry.message;
     meta.put([...path, "formatted"], meta.take([...path, "message"]));
-    delete entry.message;
+    entry.message = undefined;
   }
 }

@@ -15,7 +15,7 @@ import {
 import { type DerivedFields, deriveFields } from "./derived.ts";
 import { collectErrors, type EventProcessingError, mergeErrors } from "./emit.ts";
 import { normalizeExceptions, normalizeMechanisms } from "./exceptions.ts";
-import { Finisher } from "./finalize.ts";
+import { Finisher, inSchemaOrder } from "./finalize.ts";
 import { isObject, type JsonObject, JsonTooDeep, setOwn } from "./json.ts";
 import { normalizeLogEntry } from "./logentry.ts";
 import { MetaTree, metaNodeFromWire, metaNodeToWire } from "./meta.ts";
@@ -121,7 +121,7 @@ export function normalizeEvent(input: unknown, config: NormalizeConfig): Normali
 function complete(event: JsonObject, meta: MetaTree): NormalizedEvent {
   const emitted = collectErrors(event, meta);
   const existing = Array.isArray(event.errors) ? event.errors : [];
-  delete event.errors;
+  event.errors = undefined;
   const errors = emitted.length === 0 ? existing : mergeErrors(existing, emitted);
   return { event, errors, meta: metaNodeToWire(meta.root), derived: deriveFields(event) };
 }
@@ -133,12 +133,13 @@ const AFTER_ERRORS = new Set(EVENT.fields.slice(EVENT.fields.findIndex((field) =
 export function toRelayJson(result: NormalizedEvent): JsonObject {
   const out: JsonObject = {};
   let placed = result.errors.length === 0;
-  for (const key of Object.keys(result.event)) {
+  const event = inSchemaOrder(result.event, EVENT);
+  for (const key of Object.keys(event)) {
     if (!placed && (AFTER_ERRORS.has(key) || !EVENT.lookup.has(key))) {
       out.errors = result.errors;
       placed = true;
     }
-    setOwn(out, key, result.event[key]);
+    setOwn(out, key, event[key]);
   }
   if (!placed) out.errors = result.errors;
   if (result.meta !== undefined) out._meta = result.meta;

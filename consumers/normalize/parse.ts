@@ -249,26 +249,24 @@ export function parseStruct(input: unknown, def: StructDef, ctx: ParseContext, i
     return undefined;
   }
   const fields = def.fields;
-  const keys = Object.keys(input);
-  const sourceKeys: (string | undefined)[] = new Array(fields.length);
   let otherKeys: string[] | undefined;
-  for (const key of keys) {
+  const out: JsonObject = {};
+  // Output follows the input's key order; schema order only matters where Relay's walk order
+  // is observable (errors, budgets), and those walks follow the schema themselves.
+  for (const key of Object.keys(input)) {
     const index = def.lookup.get(key);
     if (index === undefined) {
       if (def.contextType !== undefined && key === "type") continue;
       (otherKeys ??= []).push(key);
       continue;
     }
+    const field = fields[index] as Field;
     // The canonical name wins over a legacy alias when both are sent.
-    if (sourceKeys[index] === undefined || key === (fields[index] as Field).name) sourceKeys[index] = key;
-  }
-  const out: JsonObject = {};
-  for (let i = 0; i < fields.length; i++) {
-    const key = sourceKeys[i];
-    if (key === undefined) continue;
-    const field = fields[i] as Field;
+    if (key !== field.name && Object.hasOwn(input, field.name) && input[field.name] !== undefined) continue;
+    const raw = input[key];
+    if (raw === undefined) continue;
     ctx.path.push(field.name);
-    const value = parseField(input[key], field, ctx, inMeta?.child(field.name));
+    const value = parseField(raw, field, ctx, inMeta?.child(field.name));
     if (value !== undefined) out[field.name] = value;
     ctx.path.pop();
   }
@@ -285,7 +283,7 @@ export function parseStruct(input: unknown, def: StructDef, ctx: ParseContext, i
     ctx.path.push("params");
     recordInvalid(ctx, "expected message parameters", out.params);
     ctx.path.pop();
-    delete out.params;
+    out.params = undefined;
   }
   return out;
 }

@@ -25,8 +25,8 @@ export function valueOfStruct(def: StructDef, value: JsonObject): JsonObject {
   const collected: JsonObject = {};
   for (const field of def.fields) collected[field.name] = valueOfTy(value[field.name], field.ty);
   for (const key of Object.keys(value)) {
-    if (def.lookup.has(key)) continue;
-    setOwn(collected, key, value[key] === undefined ? null : value[key]);
+    if (def.lookup.has(key) || value[key] === undefined) continue;
+    setOwn(collected, key, value[key]);
   }
   const out: JsonObject = {};
   for (const key of sortedKeys(collected)) setOwn(out, key, collected[key]);
@@ -37,7 +37,10 @@ export function valueOfStruct(def: StructDef, value: JsonObject): JsonObject {
 export function isEmptyValue(value: unknown): boolean {
   if (value === undefined || value === null || value === "") return true;
   if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === "object") return Object.keys(value).length === 0;
+  if (typeof value === "object") {
+    for (const key in value) if ((value as JsonObject)[key] !== undefined) return false;
+    return true;
+  }
   return false;
 }
 

@@ -49,7 +49,7 @@ function findTag(tags: readonly unknown[], key: string): number {
 function moveIntoTags(event: JsonObject, tags: unknown[], meta: MetaTree, field: string): void {
   const value = event[field];
   const fieldMeta = meta.take([field]);
-  delete event[field];
+  event[field] = undefined;
   if (value === undefined || value === null) return;
   const index = findTag(tags, field);
   if (index >= 0) {

@@ -79,7 +79,7 @@ export function normalizeTimestamps(event: JsonObject, meta: MetaTree, config: N
   }
   event.received = roundMicros(receivedAt);
   if (event.timestamp === undefined) event.timestamp = roundMicros(receivedAt);
-  if (typeof event.time_spent === "number" && event.time_spent >= MAX_TIME_SPENT) delete event.time_spent;
+  if (typeof event.time_spent === "number" && event.time_spent >= MAX_TIME_SPENT) event.time_spent = undefined;
 }
 
 /**

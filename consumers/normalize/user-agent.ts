@@ -123,6 +123,25 @@ function osContext(info: AgentInfo, parsed: () => UAParser.IResult | undefined):
   return context;
 }
 
+/**
+ * Parsing a user agent runs dozens of regular expressions; the same few agents send most
+ * events, so results are memoized (a pure function of the string, bounded in size).
+ */
+const PARSE_CACHE_SIZE = 2048;
+const parseCache = new Map<string, UAParser.IResult>();
+
+function parseAgent(userAgent: string): UAParser.IResult {
+  const cached = parseCache.get(userAgent);
+  if (cached !== undefined) return cached;
+  const parsed = UAParser(userAgent);
+  if (parseCache.size >= PARSE_CACHE_SIZE) {
+    const oldest = parseCache.keys().next().value;
+    if (oldest !== undefined) parseCache.delete(oldest);
+  }
+  parseCache.set(userAgent, parsed);
+  return parsed;
+}
+
 export function normalizeUserAgent(event: JsonObject): void {
   const headers = asArray(asObject(event.request)?.headers);
   if (headers === undefined) return;
@@ -130,7 +149,7 @@ export function normalizeUserAgent(event: JsonObject): void {
   let cached: UAParser.IResult | undefined;
   let done = false;
   const parsed = (): UAParser.IResult | undefined => {
-    if (!done && info.userAgent !== undefined) cached = UAParser(info.userAgent);
+    if (!done && info.userAgent !== undefined) cached = parseAgent(info.userAgent);
     done = true;
     return cached;
   };

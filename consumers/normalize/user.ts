@@ -97,5 +97,5 @@ export function normalizeUser(event: JsonObject): void {
   else if (typeof user.email === "string") tag = `email:${user.email}`;
   else if (typeof user.ip_address === "string") tag = `ip:${user.ip_address}`;
   if (tag !== undefined) user.sentry_user = tag;
-  else delete user.sentry_user;
+  else user.sentry_user = undefined;
 }

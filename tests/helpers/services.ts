@@ -19,7 +19,7 @@ export class ServiceUnreachableError extends Error {
     readonly envVar: string,
     cause: unknown,
   ) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = (cause instanceof Error ? cause.message : String(cause)).replace(/\.+$/, "");
     super(`${service} is not reachable at ${address} (${envVar}): ${reason}. To start it, ${FIX_HINT}.`, {
       cause,
     });

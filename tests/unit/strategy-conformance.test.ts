@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { ManualClock } from "../../pipelines/clock.ts";
 import { IMMEDIATE } from "../../pipelines/commit-policy.ts";
 import { InvalidMessage, InvalidStateError, MessageRejected } from "../../pipelines/errors.ts";
-import { Batch, Unbatch } from "../../pipelines/strategies/batch.ts";
+import { Batch, Unbatch, type ValuesBatch } from "../../pipelines/strategies/batch.ts";
 import { CommitOffsets } from "../../pipelines/strategies/commit-offsets.ts";
 import { Filter } from "../../pipelines/strategies/filter.ts";
 import { Healthcheck } from "../../pipelines/strategies/healthcheck.ts";
@@ -19,7 +19,12 @@ import { RunTask } from "../../pipelines/strategies/run-task.ts";
 import { RunTaskAsync } from "../../pipelines/strategies/run-task-async.ts";
 import { RunTaskInWorkers } from "../../pipelines/strategies/run-task-in-workers.ts";
 import { Unfold } from "../../pipelines/strategies/unfold.ts";
-import { type FilteredPayload, Message, type ProcessingStrategy } from "../../pipelines/types.ts";
+import {
+  type FilteredPayload,
+  type KafkaPayload,
+  Message,
+  type ProcessingStrategy,
+} from "../../pipelines/types.ts";
 import { WorkerPool } from "../../pipelines/workers/pool.ts";
 import { MemoryBroker } from "../../producers/memory-broker.ts";
 import { brokerMessage, kafkaPayload, offsets, P0, P1, RecordingStep, settle } from "./framework/helpers.ts";
@@ -97,7 +102,11 @@ const chainCases: Case[] = [
   {
     name: "Batch(1)",
     make: (next) =>
-      new Batch(next as never, { maxBatchSize: 1, maxBatchTimeMs: 1000, clock: new ManualClock() }) as Step,
+      new Batch(next as ProcessingStrategy<ValuesBatch<unknown>>, {
+        maxBatchSize: 1,
+        maxBatchTimeMs: 1000,
+        clock: new ManualClock(),
+      }) as Step,
     input: numbers,
   },
   {
@@ -123,7 +132,8 @@ const chainCases: Case[] = [
   },
   {
     name: "Produce",
-    make: (next) => new Produce(broker.producer(), "conformance-out", next as never) as Step,
+    make: (next) =>
+      new Produce(broker.producer(), "conformance-out", next as ProcessingStrategy<KafkaPayload>) as Step,
     input: (offset, p = P0) => brokerMessage<unknown>(kafkaPayload(`m${offset}`), offset, p),
   },
   { name: "Healthcheck", make: (next) => new Healthcheck(healthFile, next) as Step, input: numbers },

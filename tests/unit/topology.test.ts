@@ -141,6 +141,13 @@ describe("topology loader", () => {
     });
   });
 
+  it("leaves batch settings unset when a consumer omits them, for the options registry to fill", () => {
+    const topology = parseTopology(variant({ 42: null, 43: null, 44: null }), "topology.yaml");
+    expect(topology.consumers.first?.maxBatchSize).toBeUndefined();
+    expect(topology.consumers.first?.maxBatchTimeMs).toBeUndefined();
+    expect(topology.consumers.first?.concurrency).toBeUndefined();
+  });
+
   it("rejects a wrong type at the value's line and column", () => {
     expectProblem(
       variant({ 5: "    partitions: three" }),

@@ -175,7 +175,8 @@ class LineParser {
   parse(): RuleAst {
     const matchers: MatcherAst[] = [];
     this.skipSpaces();
-    if (this.peek() === "[") matchers.push(this.parseBracketed("caller"));
+    // Sentry's engine keeps a caller matcher after the frame's own matchers.
+    const caller = this.peek() === "[" ? this.parseBracketed("caller") : undefined;
     let plain = 0;
     for (;;) {
       this.skipSpaces();
@@ -186,6 +187,7 @@ class LineParser {
     if (plain === 0) {
       this.fail("expected_matcher", "expected a matcher such as function:name or path:**/file.js");
     }
+    if (caller !== undefined) matchers.push(caller);
     this.skipSpaces();
     if (this.peek() === "|") {
       this.pos++;

@@ -217,6 +217,15 @@ function isRecursion(frame: GroupingFrame, previous: GroupingFrame | undefined):
   );
 }
 
+/** Why a frame is (not) in-app, as Sentry words it in the app variant. */
+function inAppHint(frame: GroupingFrame): string {
+  if (frame.inAppRule !== undefined && frame.inApp !== frame.clientInApp) {
+    return `marked ${frame.inApp ? "in-app" : "out of app"} by ${frame.inAppRule}`;
+  }
+  if (frame.clientInApp !== undefined) return `marked ${frame.inApp ? "in-app" : "out of app"} by the client`;
+  return "non app frame";
+}
+
 function singleStacktraceVariant(
   variant: "app" | "system",
   stacktrace: GroupingStacktrace,
@@ -259,13 +268,14 @@ function singleStacktraceVariant(
   let inAppContributing = 0;
   components.forEach((component, index) => {
     const frame = frames[index]!;
-    if (variant === "app" && !component.inApp) {
-      // System frames never contribute to the app variant, whatever the rules say.
-      const hint =
-        frame.inAppRule !== undefined && frame.inApp === false
-          ? `marked out of app by ${frame.inAppRule}`
-          : component.hint;
-      component.update({ contributes: false, hint: hint ?? undefined });
+    if (variant === "app") {
+      const why = inAppHint(frame);
+      if (!component.inApp) {
+        // System frames never contribute to the app variant, whatever the rules say.
+        component.update({ contributes: false, hint: why });
+      } else {
+        component.hint = component.hint === null ? why : `${why} but ${component.hint}`;
+      }
     }
     if (component.inApp && component.contributes) inAppContributing++;
   });

@@ -117,6 +117,8 @@ export interface Assignment {
   readonly member: string;
   readonly at: number;
   readonly offsets: ReadonlyMap<Partition, number>;
+  /** The ledger's accepted commits when this assignment arrived. */
+  readonly committedBefore: ReadonlyMap<Partition, number>;
 }
 
 /** What a group did, as seen by its members: assignments and accepted commits. */
@@ -147,7 +149,12 @@ export class ObservedConsumer implements Consumer {
   subscribe(topics: ReadonlyArray<Topic>, callbacks: SubscribeCallbacks = {}): void {
     this.inner.subscribe(topics, {
       onAssign: (partitions) => {
-        this.ledger.assignments.push({ member: this.member, at: Date.now(), offsets: new Map(partitions) });
+        this.ledger.assignments.push({
+          member: this.member,
+          at: Date.now(),
+          offsets: new Map(partitions),
+          committedBefore: new Map(this.ledger.committed),
+        });
         return callbacks.onAssign?.(partitions);
       },
       onRevoke: (partitions) => callbacks.onRevoke?.(partitions),

@@ -233,6 +233,19 @@ describe("planEnvelope: routing like Relay's store service", () => {
     });
   });
 
+  it("drops transactions and feedback, counting them, when their topics are null", () => {
+    const topics = { ...RELAY_TOPICS, transactions: null, feedback: null };
+    const context = { ...CONTEXT, topics };
+    const transaction = plan(fixture("transaction.envelope"), context);
+    expect(transaction.messages).toEqual([]);
+    expect([...transaction.dropped]).toEqual([["transaction", 1]]);
+    const feedback = plan(fixture("feedback-with-screenshot.envelope"), context);
+    expect(feedback.messages.map((m) => m.message.type)).toEqual(["attachment"]);
+    expect([...feedback.dropped]).toEqual([["feedback", 1]]);
+    const store = planStore(Buffer.from('{"type":"transaction"}'), context);
+    expect([store.messages, [...store.dropped]]).toEqual([[], [["transaction", 1]]]);
+  });
+
   it("takes the event id from the payload when the header has none, and makes one up when neither has it", () => {
     const fromPayload = plan('{}\n{"type":"event"}\n{"event_id":"ABCDEFABCDEFABCDEFABCDEFABCDEFAB"}');
     expect(fromPayload.eventId).toBe("abcdefabcdefabcdefabcdefabcdefab");

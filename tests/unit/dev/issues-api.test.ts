@@ -112,6 +112,25 @@ describe("GET /api/0/projects/{id}/issues/", () => {
     expect(seenLinks).toHaveLength(3);
   });
 
+  it("builds Link URLs from the Host header, or from its own address when the header is not a host", async () => {
+    const viaHost = await t.send({
+      method: "GET",
+      path: "/api/0/projects/1/issues/?limit=5",
+      headers: { host: "localhost:8000" },
+    });
+    expect(nextLink(viaHost.headers.link as string).url).toMatch(
+      /^http:\/\/localhost:8000\/api\/0\/projects\/1\/issues\/\?limit=5&cursor=/,
+    );
+    const forged = await t.send({
+      method: "GET",
+      path: "/api/0/projects/1/issues/?limit=5",
+      headers: { host: "evil.example/<script>" },
+    });
+    expect(
+      nextLink(forged.headers.link as string).url.startsWith(`${t.server.url}/api/0/projects/1/issues/`),
+    ).toBe(true);
+  });
+
   it("only lists the project's own issues", async () => {
     const reply = await get("/api/0/projects/2/issues/");
     expect((reply.json as Array<{ id: string }>).map((i) => i.id)).toEqual(["100"]);

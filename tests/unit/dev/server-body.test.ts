@@ -187,6 +187,51 @@ describe("dev intake: size limits", () => {
     await expectStillServing();
   });
 
+  it("answers Expect: 100-continue uploads: continue within the cap, 413 before the body above it", async () => {
+    const upload = (length: number, body: Buffer) =>
+      new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const req = httpRequest(new URL(ENVELOPE_PATH, t.server.url), {
+          method: "POST",
+          headers: { ...AUTH, expect: "100-continue", "content-length": String(length) },
+          agent: false,
+        });
+        req.on("continue", () => {
+          continued = true;
+          req.end(body);
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, continued }));
+        });
+        req.on("error", reject);
+        req.flushHeaders();
+      });
+    const small = Buffer.from(minimalEnvelope());
+    expect(await upload(small.length, small)).toEqual({ status: 200, continued: true });
+    expect(await upload(50 * MiB, Buffer.alloc(0))).toEqual({ status: 413, continued: false });
+    await expectStillServing();
+  });
+
+  it("keeps serving when a client disconnects halfway through its body", async () => {
+    await new Promise<void>((resolve) => {
+      const req = httpRequest(new URL(ENVELOPE_PATH, t.server.url), {
+        method: "POST",
+        headers: { ...AUTH, "content-length": "100000" },
+        agent: false,
+      });
+      req.on("error", () => resolve());
+      req.write(Buffer.alloc(1000, 0x61), () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const aborted = await t.metrics.devRequestsRejected.get();
+    expect(aborted.values.some((v) => v.labels.reason === "aborted" && v.value >= 1)).toBe(true);
+    await expectStillServing();
+  });
+
   it("answers 413 for an event item above the event size limit (maxPayloadBytes)", async () => {
     const big = `{"message":"${"x".repeat(1_048_576)}"}`;
     const body = `{"event_id":"9ec79c33ec9942ab8353589fcb2e04dc"}\n{"type":"event","length":${big.length}}\n${big}\n`;

@@ -3,7 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { MemoryConsumer } from "../../../consumers/memory-consumer.ts";
+import { silentLogger } from "../../../observability/logger.ts";
+import { createMetrics } from "../../../observability/metrics.ts";
 import { ManualClock } from "../../../pipelines/clock.ts";
+import { ONCE_PER_SECOND } from "../../../pipelines/commit-policy.ts";
+import { StreamProcessor } from "../../../pipelines/processor.ts";
 import { CommitOffsets } from "../../../pipelines/strategies/commit-offsets.ts";
 import { Healthcheck } from "../../../pipelines/strategies/healthcheck.ts";
 import { Reduce } from "../../../pipelines/strategies/reduce.ts";
@@ -11,7 +15,7 @@ import { RunTask } from "../../../pipelines/strategies/run-task.ts";
 import type { KafkaPayload, ProcessingStrategy } from "../../../pipelines/types.ts";
 import { MemoryBroker } from "../../../producers/memory-broker.ts";
 import { deferred, kafkaPayload, offsets, P0, RecordingStep } from "./helpers.ts";
-import { metricLines, processorHarness } from "./processor-harness.ts";
+import { metricLines, processorHarness, TestFactory } from "./processor-harness.ts";
 import { ScriptedConsumer } from "./scripted-consumer.ts";
 
 describe("StreamProcessor shutdown", () => {
@@ -112,6 +116,34 @@ describe("StreamProcessor shutdown", () => {
     await blocked;
     await processor.runOnce();
     expect(processor.stuck).toBe(false);
+  });
+
+  it("notices a hung loop from its own timer, with the real clock", async () => {
+    const consumer = new ScriptedConsumer();
+    const hung = deferred<void>();
+    consumer.hang = hung.promise;
+    const metrics = createMetrics();
+    const processor = new StreamProcessor(
+      { consumer, factory: new TestFactory(), metrics, logger: silentLogger() },
+      {
+        name: "test-consumer",
+        topic: "test-topic",
+        commitPolicy: ONCE_PER_SECOND,
+        joinTimeoutMs: 100,
+        backpressurePauseAfterMs: 1000,
+        stuckThresholdMs: 40,
+      },
+    );
+    const running = processor.run();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(processor.stuck).toBe(true);
+    processor.signalShutdown();
+    consumer.hang = null;
+    hung.resolve();
+    await running;
+    expect(await metricLines(metrics, "ingest_consumer_stuck_total")).toEqual([
+      'ingest_consumer_stuck_total{consumer="test-consumer"} 1',
+    ]);
   });
 
   it("touches the health file on the first iteration and not again within a second", async () => {

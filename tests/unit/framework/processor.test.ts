@@ -4,7 +4,7 @@ import { CommitPolicy, IMMEDIATE } from "../../../pipelines/commit-policy.ts";
 import { InvalidMessage, InvalidStateError } from "../../../pipelines/errors.ts";
 import { Batch } from "../../../pipelines/strategies/batch.ts";
 import { CommitOffsets } from "../../../pipelines/strategies/commit-offsets.ts";
-import { Partition } from "../../../pipelines/types.ts";
+import { type KafkaPayload, type Message, Partition } from "../../../pipelines/types.ts";
 import { MemoryBroker } from "../../../producers/memory-broker.ts";
 import { kafkaPayload, offsets, P0, P1, plainOffsets, text } from "./helpers.ts";
 import { metricLines, processorHarness } from "./processor-harness.ts";
@@ -43,7 +43,7 @@ describe("StreamProcessor lifecycle", () => {
     await processor.runOnce();
     const step = factory.recording;
     expect(step.calls.map((c) => c.kind)).toEqual(["poll", "submit", "poll"]);
-    expect(text(step.accepted[0] as never)).toBe("hello");
+    expect(text(step.accepted[0] as Message<KafkaPayload>)).toBe("hello");
   });
 
   it("raises InvalidStateError for a message without an active strategy", async () => {

@@ -1,0 +1,235 @@
+// The reference chain (specs/arroyo.md §11) on real Kafka:
+//   decode a ~2 KB JSON event → small transform → Reduce(1000) → count → CommitOffsets
+// run by the StreamProcessor over our Kafka consumer, against bare kafkajs `eachBatch` doing
+// the same decode, transform and batching on the same topic (auto-commit every second, as
+// our chain commits once a second). Rounds alternate and each reads the whole topic with a
+// fresh group; the rate counts from a round's first record to its last, so group joins do
+// not count. Prints msgs/s for both and a JSON line with ratio = chain ÷ bare (target ≥ 0.9).
+// Needs Kafka (bash scripts/services.sh up kafka). Run: node --import tsx bench/kafka-chain.bench.ts
+import type { EachBatchPayload } from "kafkajs";
+import { loadOptions } from "../config/options.ts";
+import { KafkaConsumer, kafkaConsumerConfig } from "../consumers/kafka-consumer.ts";
+import { silentLogger } from "../observability/logger.ts";
+import { createMetrics } from "../observability/metrics.ts";
+import { StreamProcessor, streamProcessorConfig } from "../pipelines/processor.ts";
+import { CommitOffsets } from "../pipelines/strategies/commit-offsets.ts";
+import { Reduce } from "../pipelines/strategies/reduce.ts";
+import { RunTask } from "../pipelines/strategies/run-task.ts";
+import type { Commit, KafkaPayload } from "../pipelines/types.ts";
+import { KafkaAdmin } from "../producers/kafka-admin.ts";
+import { createKafkaClient, kafkaClientConfig } from "../producers/kafka-client.ts";
+import { createKafkaProducerFactory } from "../producers/kafka-producer-factory.ts";
+import { benchRounds, report } from "./harness.ts";
+
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
+const ROUNDS = process.env.BENCH_ROUNDS ? benchRounds() : 3;
+const PARTITIONS = 3;
+const BATCH = 1000;
+const options = loadOptions();
+const logger = silentLogger();
+const runId = `${process.pid}-${Date.now().toString(36)}`;
+const topic = `bench-kafka-chain-${runId}`;
+
+interface Event {
+  readonly event_id: string;
+  readonly project: number;
+  readonly timestamp: number;
+  readonly level: string;
+  readonly platform: string;
+  readonly exception?: {
+    readonly values?: ReadonlyArray<{
+      readonly stacktrace?: { readonly frames?: ReadonlyArray<{ readonly in_app?: boolean }> };
+    }>;
+  };
+}
+
+interface Summary {
+  readonly eventId: string;
+  readonly projectId: number;
+  readonly timestamp: number;
+  readonly level: string;
+  readonly platform: string;
+  readonly inAppFrames: number;
+}
+
+/** A Sentry-like error event of about 2 KB (the same shape as bench/reference-chain.bench.ts). */
+function event(i: number): Buffer {
+  const frames = Array.from({ length: 8 }, (_, f) => ({
+    filename: `app/services/module_${f}.py`,
+    function: `handle_${f}`,
+    module: `app.services.module_${f}`,
+    lineno: 100 + f,
+    in_app: f % 3 !== 0,
+    context_line: `    result = process(payload, retries=${f})`,
+  }));
+  return Buffer.from(
+    JSON.stringify({
+      event_id: (i.toString(16) + "0".repeat(32)).slice(0, 32),
+      project: 1 + (i % 7),
+      timestamp: 1_700_000_000 + i,
+      level: "error",
+      platform: "python",
+      logger: "app.worker",
+      transaction: "/api/0/projects/{organization_slug}/{project_slug}/events/",
+      release: "backend@24.11.0",
+      environment: "production",
+      message: "Failed to process payload",
+      exception: {
+        values: [{ type: "ValueError", value: `invalid literal for int(): '${i}'`, stacktrace: { frames } }],
+      },
+      tags: [
+        ["server_name", "web-1"],
+        ["browser", "Chrome 120"],
+      ],
+      user: { id: String(i % 1000), ip_address: "10.0.0.1" },
+      sdk: { name: "sentry.python", version: "1.40.0" },
+      contexts: { runtime: { name: "CPython", version: "3.11.7" }, os: { name: "Linux" } },
+    }),
+  );
+}
+
+const decode = (value: Buffer): Event => JSON.parse(value.toString("utf8")) as Event;
+
+function summarise(e: Event): Summary {
+  let inApp = 0;
+  for (const f of e.exception?.values?.[0]?.stacktrace?.frames ?? []) if (f.in_app) inApp++;
+  return {
+    eventId: e.event_id,
+    projectId: e.project,
+    timestamp: e.timestamp,
+    level: e.level,
+    platform: e.platform,
+    inAppFrames: inApp,
+  };
+}
+
+/** Rate from a round's first record to its last (joins and shutdown excluded). */
+class Stopwatch {
+  private first = 0;
+  private last = 0;
+  count = 0;
+  tick(n = 1): void {
+    const now = performance.now();
+    if (this.count === 0) this.first = now;
+    this.count += n;
+    this.last = now;
+  }
+  rate(): number {
+    return ((this.count - 1) / (this.last - this.first)) * 1000;
+  }
+}
+
+async function bareKafkajs(round: number): Promise<number> {
+  const kafka = createKafkaClient(kafkaClientConfig(options), logger);
+  const consumer = kafka.consumer({ groupId: `bench-bare-${runId}-${round}` });
+  const watch = new Stopwatch();
+  let batch: Summary[] = [];
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    autoCommitInterval: 1000,
+    eachBatch: async ({ batch: fetched }: EachBatchPayload) => {
+      for (const message of fetched.messages) {
+        batch.push(summarise(decode(message.value ?? Buffer.alloc(0))));
+        if (batch.length >= BATCH) batch = [];
+      }
+      watch.tick(fetched.messages.length);
+      if (watch.count >= MESSAGES) done();
+    },
+  });
+  await finished;
+  await consumer.disconnect();
+  return watch.rate();
+}
+
+async function chain(round: number): Promise<number> {
+  const consumer = new KafkaConsumer(kafkaConsumerConfig(options, `bench-chain-${runId}-${round}`), {
+    client: kafkaClientConfig(options),
+    logger,
+  });
+  const watch = new Stopwatch();
+  let processor: StreamProcessor | undefined;
+  const factory = {
+    createWithPartitions: (commit: Commit) =>
+      new RunTask<KafkaPayload, Event>(
+        (m) => {
+          watch.tick();
+          return decode(m.payload.value);
+        },
+        new RunTask<Event, Summary>(
+          (m) => summarise(m.payload),
+          new Reduce<Summary, Summary[]>(
+            new RunTask<Summary[], Summary[]>((m) => {
+              if (watch.count >= MESSAGES) processor?.signalShutdown();
+              return m.payload;
+            }, new CommitOffsets(commit)),
+            {
+              maxBatchSize: BATCH,
+              maxBatchTimeMs: 1000,
+              accumulator: (batch, value) => {
+                batch.push(value.payload);
+                return batch;
+              },
+              initialValue: () => [],
+            },
+          ),
+        ),
+      ),
+    shutdown: async () => {},
+  };
+  processor = new StreamProcessor(
+    { consumer, factory, metrics: createMetrics(), logger },
+    streamProcessorConfig(options, { name: "bench-kafka-chain", topic }),
+  );
+  await processor.run();
+  if (watch.count !== MESSAGES) throw new Error(`chain saw ${watch.count} of ${MESSAGES}`);
+  return watch.rate();
+}
+
+const admin = KafkaAdmin.create(createKafkaClient(kafkaClientConfig(options), logger));
+await admin.createTopics([{ name: topic, partitions: PARTITIONS, replicationFactor: 1, config: {} }]);
+try {
+  const producers = createKafkaProducerFactory(options, { logger });
+  const producer = producers("bench-kafka-chain");
+  const size = event(0).length;
+  for (let from = 0; from < MESSAGES; from += 10_000) {
+    const count = Math.min(10_000, MESSAGES - from);
+    await Promise.all(
+      Array.from({ length: count }, (_, k) =>
+        producer.produce(topic, { key: null, value: event(from + k), headers: [] }),
+      ),
+    );
+  }
+  await producers.close();
+  console.log(
+    `kafka chain: ${MESSAGES} messages of ~${size} bytes (${options.kafkaCompression}) on ${PARTITIONS} partitions, ${ROUNDS} rounds`,
+  );
+
+  const bareRates: number[] = [];
+  const chainRates: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    bareRates.push(await bareKafkajs(round));
+    chainRates.push(await chain(round));
+    console.log(
+      `round ${round + 1}: bare kafkajs ${Math.round(bareRates[round]!)} msgs/s, chain ${Math.round(chainRates[round]!)} msgs/s`,
+    );
+  }
+  // Best round of each: on a shared machine the fastest round is the least disturbed one.
+  const bare = Math.max(...bareRates);
+  const chained = Math.max(...chainRates);
+  report({
+    bench: "kafka-chain",
+    metric: "msgs_per_sec",
+    value: chained,
+    unit: "msgs/s",
+    baseline: bare,
+    note: "baseline = bare kafkajs eachBatch doing the same decode, transform and batching; target ratio >= 0.9",
+  });
+} finally {
+  await admin.deleteTopics([topic]);
+  await admin.close();
+}
