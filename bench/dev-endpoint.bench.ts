@@ -4,7 +4,8 @@
 // encoding or producing anything (the floor node:http itself sets). The ratio (ours ÷ bare)
 // is the price of the Relay work per request. Clients run in a child process so the loader
 // does not share the server's event loop.
-// Run: node --import tsx bench/dev-endpoint.bench.ts   (BENCH_SECONDS per round, default 2)
+// Run: node --import tsx bench/dev-endpoint.bench.ts
+// (BENCH_SECONDS: seconds of load per round, default 1; BENCH_ROUNDS: rounds per figure, default 3)
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Agent, createServer, request } from "node:http";
@@ -19,9 +20,8 @@ import { silentLogger } from "../observability/logger.ts";
 import { createMetrics } from "../observability/metrics.ts";
 import { type BrokerValue, type KafkaPayload, partition } from "../pipelines/types.ts";
 import type { Destination, Producer } from "../producers/types.ts";
+import { benchRounds, benchSeconds, report } from "./harness.ts";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
-const ROUNDS = 3;
 const CLIENTS = 20;
 const KEY = "e12d836b15bb49d7bbf99e64295d995b";
 const LOADER_ENV = "DEV_ENDPOINT_BENCH_LOADER";
@@ -145,15 +145,9 @@ async function startBare(): Promise<{ url: string; close: () => Promise<void> }>
   };
 }
 
-function report(figure: { metric: string; value: number; unit: string; baseline: number }): void {
-  const ratio = figure.baseline === 0 ? 0 : figure.value / figure.baseline;
-  console.log(
-    `${figure.metric.padEnd(34)} ${figure.value.toFixed(0).padStart(8)} ${figure.unit}   baseline ${figure.baseline.toFixed(0).padStart(8)}   ratio ${ratio.toFixed(2)}`,
-  );
-  console.log(JSON.stringify({ bench: "dev-endpoint", ...figure, ratio: Number(ratio.toFixed(3)) }));
-}
-
 async function main(): Promise<void> {
+  const SECONDS = benchSeconds();
+  const ROUNDS = benchRounds();
   const body = readFileSync(new URL("../tests/fixtures/dev/node-error.envelope", import.meta.url));
   const withAttachment = readFileSync(
     new URL("../tests/fixtures/dev/python-error-with-attachment.envelope", import.meta.url),
@@ -225,13 +219,21 @@ async function main(): Promise<void> {
         if (!bestBare || bareRun.ok / bareRun.seconds > bestBare.ok / bestBare.seconds) bestBare = bareRun;
       }
       report({
+        bench: "dev-endpoint",
         metric,
+        note: `${CLIENTS} clients, ${payload.length}-byte body, bare node:http as baseline`,
         value: best!.ok / best!.seconds,
         unit: "envelopes/s",
         baseline: bestBare!.ok / bestBare!.seconds,
       });
       if (metric === "envelopes_per_second") {
-        report({ metric: "p99_latency_ms", value: best!.p99Ms, unit: "ms", baseline: bestBare!.p99Ms });
+        report({
+          bench: "dev-endpoint",
+          metric: "p99_latency_ms",
+          value: best!.p99Ms,
+          unit: "ms",
+          baseline: bestBare!.p99Ms,
+        });
       }
     }
     console.log(`messages produced: ${producer.produced}`);

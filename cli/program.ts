@@ -1,5 +1,12 @@
 import { Command } from "commander";
 import { describeOptions } from "../config/options.ts";
+import { createDebugGroupCommand } from "./commands/debug-group.ts";
+import { createDebugNormalizeCommand } from "./commands/debug-normalize.ts";
+import { createConsumerCommand } from "./commands/consumer.ts";
+import { createLagCommand } from "./commands/lag.ts";
+import { schemasCommand } from "./commands/schemas.ts";
+import { createEventsCommand, createIssuesCommand, createStorageCommand } from "./commands/storage.ts";
+import { createTopologyCommand } from "./commands/topology.ts";
 
 /**
  * The `ingest` command tree. Each area's subcommands live in cli/commands/<area>.ts and
@@ -8,9 +15,12 @@ import { describeOptions } from "../config/options.ts";
 export function buildProgram(): Command {
   const program = new Command("ingest")
     .description("Relay's Kafka topics to grouped, queryable error events in ClickHouse.")
-    .showHelpAfterError()
+    .exitOverride()
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
+      // Usage errors are one line naming the command (commander puts its "Did you mean"
+      // hint on a second line); `--help` shows the rest.
+      outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, " ")}\n`),
     });
 
   program
@@ -28,5 +38,33 @@ export function buildProgram(): Command {
       }
     });
 
+  program.addCommand(createConsumerCommand());
+  program.addCommand(createTopologyCommand());
+  program.addCommand(createLagCommand());
+  program.addCommand(schemasCommand());
+  program.addCommand(createStorageCommand());
+  program.addCommand(createIssuesCommand());
+  program.addCommand(createEventsCommand());
+  program.addCommand(
+    new Command("debug")
+      .description("Run one event through a consumer's domain logic and print what it makes of it.")
+      .addCommand(createDebugNormalizeCommand())
+      .addCommand(createDebugGroupCommand()),
+  );
+
+  inheritSettings(program);
   return program;
+}
+
+/**
+ * Commands built with `new Command()` and attached with `addCommand` do not inherit the
+ * root's settings (commander copies them only for `.command()`), so without this a usage
+ * error in `ingest consumer run` would exit 1 through commander's own process.exit
+ * instead of reaching main's exit-code mapping (2).
+ */
+function inheritSettings(parent: Command): void {
+  for (const child of parent.commands) {
+    child.copyInheritedSettings(parent);
+    inheritSettings(child);
+  }
 }

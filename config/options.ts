@@ -271,6 +271,25 @@ export const OPTION_SPECS = {
     default: 0,
     help: "Port for /metrics and /health (0 = disabled).",
   }),
+  metricsHost: option<string>({
+    type: "string",
+    env: "INGEST_METRICS_HOST",
+    default: "127.0.0.1",
+    help: "Address /metrics and /health listen on (0.0.0.0 in containers, so Prometheus can scrape).",
+  }),
+  lagRefreshIntervalMs: option<number>({
+    type: "integer",
+    env: "INGEST_LAG_REFRESH_INTERVAL_MS",
+    default: 10000,
+    help: "How often a Kafka consumer refreshes ingest_consumer_lag_messages from committed vs end offsets (0 = never).",
+    unit: "ms",
+  }),
+  groupInstanceId: option<string | undefined>({
+    type: "optional-string",
+    env: "INGEST_GROUP_INSTANCE_ID",
+    default: undefined,
+    help: "Static group membership id (KIP-345); accepted but not supported by kafkajs 2.2.4, which logs a warning.",
+  }),
   logLevel: option<string>({
     type: "string",
     env: "INGEST_LOG_LEVEL",

@@ -1,7 +1,9 @@
 import type { Options } from "../config/options.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
-import { kafkaClientConfig } from "../producers/kafka-client.ts";
+import type { Topic } from "../pipelines/types.ts";
+import { KafkaAdmin, type PartitionLag } from "../producers/kafka-admin.ts";
+import { createKafkaClient, kafkaClientConfig } from "../producers/kafka-client.ts";
 import { createKafkaProducerFactory } from "../producers/kafka-producer-factory.ts";
 import type { MemoryBroker } from "../producers/memory-broker.ts";
 import { MemoryProducer } from "../producers/memory-producer.ts";
@@ -19,11 +21,26 @@ export interface ConsumerBackend {
   readonly kind: "kafka" | "memory";
   readonly producerFactory: ProducerFactory;
   createConsumer(settings: ConsumerSettings): Consumer;
+  /**
+   * The group's lag per partition of `topics` (end offset minus committed offset), for
+   * `ingest_consumer_lag_messages`; absent where the broker has no group offsets to ask.
+   */
+  readonly lag?: (groupId: string, topics: ReadonlyArray<Topic>) => Promise<PartitionLag[]>;
   close(): Promise<void>;
 }
 
-export function kafkaBackend(options: Options, deps: { logger: Logger; metrics: Metrics }): ConsumerBackend {
+export function kafkaBackend(
+  options: Options,
+  deps: { readonly logger: Logger; readonly metrics: Metrics },
+): ConsumerBackend {
   const producerFactory = createKafkaProducerFactory(options, deps);
+  let admin: KafkaAdmin | undefined;
+  if (options.groupInstanceId !== undefined) {
+    // kafkajs 2.2.4 always joins with an empty group instance id (its JoinGroup call has no
+    // such field), so a restart is a leave and a join like any other. Saying so beats
+    // pretending: the flag is accepted so deployments written for static membership run.
+    deps.logger.warn({ groupInstanceId: options.groupInstanceId }, "kafka.static_membership_unsupported");
+  }
   return {
     kind: "kafka",
     producerFactory,
@@ -32,7 +49,13 @@ export function kafkaBackend(options: Options, deps: { logger: Logger; metrics: 
         client: kafkaClientConfig(options),
         logger: deps.logger.child({ consumer: settings.name }),
       }),
-    close: () => producerFactory.close(),
+    lag: (groupId, topics) => {
+      admin ??= KafkaAdmin.create(createKafkaClient(kafkaClientConfig(options), deps.logger));
+      return admin.lag(groupId, topics);
+    },
+    close: async () => {
+      await Promise.all([producerFactory.close(), admin?.close()]);
+    },
   };
 }
 

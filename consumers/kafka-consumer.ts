@@ -1,5 +1,4 @@
 import type { EachBatchPayload, Kafka, LogEntry } from "kafkajs";
-import type { Options } from "../config/options.ts";
 import type { Logger } from "../observability/logger.ts";
 import { ConsumerError, InvalidStateError, OffsetOutOfRange } from "../pipelines/errors.ts";
 import { type BrokerValue, type KafkaPayload, Partition, type Topic } from "../pipelines/types.ts";
@@ -7,20 +6,16 @@ import { KafkaAdmin } from "../producers/kafka-admin.ts";
 import { createKafkaClient, type KafkaClientConfig, kafkaErrorType } from "../producers/kafka-client.ts";
 import { FetchBuffer } from "./kafka-fetch-buffer.ts";
 import { type GroupSessionHandlers, KafkaGroupSession } from "./kafka-group-session.ts";
-import {
-  type AutoOffsetReset,
-  checkSeekTarget,
-  parseAutoOffsetReset,
-  StartOffsets,
-} from "./kafka-offset-reset.ts";
+import { type KafkaConsumerConfig, sessionTimings } from "./kafka-consumer-config.ts";
+import { checkSeekTarget, StartOffsets } from "./kafka-offset-reset.ts";
 import type { Consumer, SubscribeCallbacks } from "./types.ts";
 
 // The pull `Consumer` over kafkajs's push consumer (specs/arroyo.md §6.1, §6.4).
 //
 // Fetching: kafkajs calls `eachBatch`, which appends to a bounded FetchBuffer and returns at
-// once; `poll()` takes from it. Past `bufferBytes`, the partition that delivered is paused in
-// kafkajs until `poll` has drained half, so memory stays bounded by the limit plus one fetch
-// (at most min(1 MiB, bufferBytes) of wire bytes per partition, more once decompressed).
+// once unless the buffer is over `bufferBytes`; then it waits until `poll` has drained half,
+// so memory stays bounded by the limit plus one fetch (at most min(1 MiB, bufferBytes) of
+// wire bytes per partition, and at least one whole record batch; more once decompressed).
 // kafkajs only moves its fetch position for batches we accept (eachBatchAutoResolve: false).
 //
 // Rebalancing: KafkaGroupSession calls `beforeJoin` before every JoinGroup. It asks `poll()`
@@ -36,47 +31,12 @@ import type { Consumer, SubscribeCallbacks } from "./types.ts";
 // UNKNOWN_MEMBER_ID) and dropped with a warning, so its uncommitted window is redelivered to
 // the partitions' next owner. The same holds after a kafkajs crash-restart.
 
-export interface KafkaConsumerConfig {
-  readonly groupId: string;
-  readonly autoOffsetReset: AutoOffsetReset;
-  readonly strictOffsetReset: boolean;
-  readonly sessionTimeoutMs: number;
-  /** How long a revocation may wait for `poll()`; also the group's rebalance timeout. */
-  readonly maxPollIntervalMs: number;
-  readonly bufferBytes: number;
-  readonly fetchMaxWaitMs: number;
-}
-
-export function kafkaConsumerConfig(
-  options: Pick<
-    Options,
-    | "autoOffsetReset"
-    | "strictOffsetReset"
-    | "kafkaSessionTimeoutMs"
-    | "maxPollIntervalMs"
-    | "kafkaConsumerBufferBytes"
-    | "kafkaFetchMaxWaitMs"
-  >,
-  groupId: string,
-): KafkaConsumerConfig {
-  return {
-    groupId,
-    autoOffsetReset: parseAutoOffsetReset(options.autoOffsetReset),
-    strictOffsetReset: options.strictOffsetReset,
-    sessionTimeoutMs: options.kafkaSessionTimeoutMs,
-    maxPollIntervalMs: options.maxPollIntervalMs,
-    bufferBytes: options.kafkaConsumerBufferBytes,
-    fetchMaxWaitMs: options.kafkaFetchMaxWaitMs,
-  };
-}
+export { type KafkaConsumerConfig, kafkaConsumerConfig } from "./kafka-consumer-config.ts";
 
 /** Commit errors that mean the partitions are (being) taken away: redelivery, not a crash. */
 const MEMBERSHIP_LOST = new Set(["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID"]);
-const HEARTBEAT_MAX_MS = 3000;
-/** kafkajs's default; smaller buffers fetch less per request so one fetch cannot dwarf them. */
-const KAFKAJS_MAX_BYTES_PER_PARTITION = 1024 * 1024;
-/** Time kept in hand between the end of a revocation and the broker evicting the member. */
-const SESSION_MARGIN_MS = 2000;
+/** While eachBatch waits for buffer space it heartbeats this often (kafkajs rate-limits it). */
+const WAIT_HEARTBEAT_MS = 1000;
 
 interface RevocationRequest {
   readonly done: () => void;
@@ -87,7 +47,7 @@ export class KafkaConsumer implements Consumer {
   private readonly admin: KafkaAdmin;
   private readonly startOffsets: StartOffsets;
   private readonly logger: Logger;
-  private readonly buffer = new FetchBuffer();
+  private readonly buffer: FetchBuffer;
   private readonly revocationBoundMs: number;
   private readonly heartbeatIntervalMs: number;
   private readonly handlers: GroupSessionHandlers;
@@ -103,7 +63,6 @@ export class KafkaConsumer implements Consumer {
   private readonly fetchPosition = new Map<Partition, number>();
   private readonly staged = new Map<Partition, number>();
   private readonly userPaused = new Set<Partition>();
-  private readonly flowPaused = new Set<Partition>();
   /** Sought partitions stay paused in kafkajs until `poll` checked the target is in range. */
   private readonly seekPending = new Set<Partition>();
 
@@ -123,6 +82,7 @@ export class KafkaConsumer implements Consumer {
     deps: { readonly client: KafkaClientConfig; readonly logger: Logger },
   ) {
     this.logger = deps.logger;
+    this.buffer = new FetchBuffer(config.bufferBytes);
     // A private client, so kafkajs's log of an offset reset can be tied to this consumer.
     this.kafka = createKafkaClient(deps.client, deps.logger, (entry) => this.onKafkajsLog(entry));
     this.admin = KafkaAdmin.create(this.kafka);
@@ -180,7 +140,8 @@ export class KafkaConsumer implements Consumer {
     this.assertOpen("poll");
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      await this.runPendingWork();
+      // The hot path (records buffered, nothing to do) stays free of extra awaits.
+      if (this.hasPendingWork()) await this.runPendingWork();
       const record = this.take();
       if (record) return record;
       const remaining = deadline - Date.now();
@@ -275,6 +236,18 @@ export class KafkaConsumer implements Consumer {
 
   // --- poll internals ------------------------------------------------------------------
 
+  private hasPendingWork(): boolean {
+    return (
+      this.fatal !== null ||
+      this.unsubscribeRequested ||
+      this.subscriptionChanged ||
+      (this.subscription !== null && this.session === null) ||
+      this.revocation !== null ||
+      this.pendingAssignment !== null ||
+      this.seekPending.size > 0
+    );
+  }
+
   private async runPendingWork(): Promise<void> {
     if (this.fatal) throw this.fatal;
     if (this.session && (this.unsubscribeRequested || this.subscriptionChanged)) {
@@ -295,13 +268,6 @@ export class KafkaConsumer implements Consumer {
   }
 
   private take(): BrokerValue<KafkaPayload> | null {
-    // Checked on every poll, not only after a take: a pause or seek may have emptied the
-    // buffer, and then no take would ever come to resume fetching.
-    if (this.flowPaused.size > 0 && this.buffer.bytes <= this.config.bufferBytes / 2) {
-      const resumed = [...this.flowPaused];
-      this.flowPaused.clear();
-      for (const p of resumed) this.syncKafkajsPause(p);
-    }
     const record = this.buffer.take();
     if (record) this.working.set(record.partition, record.offset + 1);
     return record;
@@ -342,7 +308,6 @@ export class KafkaConsumer implements Consumer {
       }
       this.working.clear();
       this.userPaused.clear();
-      this.flowPaused.clear();
       this.seekPending.clear();
       this.buffer.clear();
       request?.done();
@@ -388,14 +353,12 @@ export class KafkaConsumer implements Consumer {
   private rewindFetch(p: Partition): void {
     const offset = this.working.get(p)!;
     this.buffer.discard(p);
-    this.flowPaused.delete(p);
     this.fetchPosition.set(p, offset);
     this.session?.seek(p, offset);
   }
 
   private syncKafkajsPause(p: Partition): void {
-    const paused =
-      !this.working.has(p) || this.userPaused.has(p) || this.flowPaused.has(p) || this.seekPending.has(p);
+    const paused = !this.working.has(p) || this.userPaused.has(p) || this.seekPending.has(p);
     this.session?.setPaused(p, paused);
   }
 
@@ -432,6 +395,7 @@ export class KafkaConsumer implements Consumer {
     this.pendingAssignment = null;
     this.revocation?.done();
     this.revocation = null;
+    this.buffer.wakeWaiters();
     if (!(await session.stop(timeoutMs))) this.logger.warn({ timeoutMs }, "kafka.consumer.leave_timeout");
   }
 
@@ -493,11 +457,15 @@ export class KafkaConsumer implements Consumer {
     const last = batch.lastOffset();
     this.fetchPosition.set(p, Number(last) + 1);
     payload.resolveOffset(last);
-    if (this.buffer.bytes > this.config.bufferBytes) {
-      this.flowPaused.add(p);
-      this.syncKafkajsPause(p);
-    }
     this.notify();
+    // Natural backpressure: kafkajs fetches again only when this handler returns. Waiting
+    // here (rather than pausing partitions) lets fetching restart the moment poll() has
+    // drained, where a fully paused kafkajs sleeps a whole fetch wait. Heartbeats go on,
+    // and the one that reports a rebalance ends the wait by throwing into kafkajs, which
+    // then rejoins through beforeJoin.
+    while (this.buffer.full && session === this.session && !session.stopping) {
+      if (!(await this.buffer.waitForSpace(WAIT_HEARTBEAT_MS))) await payload.heartbeat();
+    }
   }
 
   private onKafkajsLog(entry: LogEntry): void {

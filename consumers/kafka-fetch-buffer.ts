@@ -25,17 +25,20 @@ function recordBytes(message: KafkaMessage): number {
   return (message.value?.length ?? 0) + (message.key?.length ?? 0) + RECORD_OVERHEAD_BYTES;
 }
 
+const NO_HEADERS: ReadonlyArray<readonly [string, Buffer]> = Object.freeze([]);
+
 /** kafkajs groups repeated header names into arrays; we keep Kafka's flat list. */
-export function headersOf(headers: IHeaders | undefined): Array<readonly [string, Buffer]> {
-  const out: Array<readonly [string, Buffer]> = [];
-  if (!headers) return out;
-  for (const [name, value] of Object.entries(headers)) {
+export function headersOf(headers: IHeaders | undefined): ReadonlyArray<readonly [string, Buffer]> {
+  let out: Array<readonly [string, Buffer]> | null = null;
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
+    out ??= [];
     for (const item of Array.isArray(value) ? value : [value]) {
       out.push([name, typeof item === "string" ? Buffer.from(item) : item]);
     }
   }
-  return out;
+  return out ?? NO_HEADERS;
 }
 
 export function toBrokerValue(partition: Partition, message: KafkaMessage): BrokerValue<KafkaPayload> {
@@ -53,6 +56,37 @@ export class FetchBuffer {
   /** Partitions holding records, in the order `take` serves them. */
   private readonly ready: Partition[] = [];
   private totalBytes = 0;
+  /** Producers (eachBatch handlers) waiting for the buffer to drain below half its limit. */
+  private waiters: Array<() => void> = [];
+
+  /** `limitBytes`: above it `full` is true and producers should `waitForSpace`. */
+  constructor(private readonly limitBytes: number) {}
+
+  get full(): boolean {
+    return this.totalBytes > this.limitBytes;
+  }
+
+  /** Resolves true once drained below half the limit (or `wakeWaiters`), false after `ms`. */
+  waitForSpace(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== wake);
+        resolve(false);
+      }, ms);
+      this.waiters.push(wake);
+    });
+  }
+
+  /** Wakes every waiter: the state they wait on changed (drained, discarded, revoked). */
+  wakeWaiters(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
 
   get bytes(): number {
     return this.totalBytes;
@@ -103,6 +137,7 @@ export class FetchBuffer {
       this.ready.shift();
       if (queue.count > 0) this.ready.push(partition);
     }
+    if (this.waiters.length > 0 && this.totalBytes <= this.limitBytes / 2) this.wakeWaiters();
     return toBrokerValue(partition, message);
   }
 
@@ -114,11 +149,13 @@ export class FetchBuffer {
     this.queues.delete(partition);
     const at = this.ready.indexOf(partition);
     if (at >= 0) this.ready.splice(at, 1);
+    this.wakeWaiters();
   }
 
   clear(): void {
     this.queues.clear();
     this.ready.length = 0;
     this.totalBytes = 0;
+    this.wakeWaiters();
   }
 }

@@ -16,7 +16,7 @@ export class UnknownConsumerError extends Error {
     readonly consumer: string,
     known: ReadonlyArray<string>,
   ) {
-    super(`unknown consumer "${consumer}"; topology.yaml defines: ${known.join(", ")}`);
+    super(`unknown consumer "${consumer}"; the topology defines: ${known.join(", ")}`);
     this.name = "UnknownConsumerError";
   }
 }
@@ -43,5 +43,60 @@ export function resolveConsumerSettings(
     maxBatchSize: overrides.maxBatchSize ?? spec.maxBatchSize ?? options.maxBatchSize,
     maxBatchTimeMs: overrides.maxBatchTimeMs ?? spec.maxBatchTimeMs ?? options.maxBatchTimeMs,
     concurrency: overrides.concurrency ?? spec.concurrency ?? options.concurrency,
+  };
+}
+
+/** The options a running consumer's behaviour depends on, besides its settings. */
+export type ConsumerRuntimeOptions = Pick<
+  Options,
+  | "kafkaBrokers"
+  | "autoOffsetReset"
+  | "strictOffsetReset"
+  | "maxPollIntervalMs"
+  | "kafkaSessionTimeoutMs"
+  | "joinTimeoutMs"
+  | "commitIntervalMs"
+  | "backpressurePauseAfterMs"
+  | "healthcheckFile"
+  | "metricsHost"
+  | "metricsPort"
+  | "lagRefreshIntervalMs"
+  | "groupInstanceId"
+  | "logLevel"
+  | "topologyFile"
+>;
+
+/**
+ * What a consumer runs with, as one flat record: logged once at start (`consumer.started`)
+ * so an operator reading one line knows which flag, topology entry or default won.
+ */
+export function effectiveConsumerConfig(
+  settings: ConsumerSettings,
+  options: ConsumerRuntimeOptions,
+): Record<string, unknown> {
+  return {
+    consumer: settings.name,
+    groupId: settings.groupId,
+    inputs: settings.inputs,
+    outputs: settings.outputs,
+    dlq: Object.fromEntries(settings.dlq),
+    dlqEnabled: settings.dlq.size > 0,
+    maxBatchSize: settings.maxBatchSize,
+    maxBatchTimeMs: settings.maxBatchTimeMs,
+    concurrency: settings.concurrency,
+    brokers: options.kafkaBrokers,
+    autoOffsetReset: options.autoOffsetReset,
+    strictOffsetReset: options.strictOffsetReset,
+    maxPollIntervalMs: options.maxPollIntervalMs,
+    sessionTimeoutMs: options.kafkaSessionTimeoutMs,
+    joinTimeoutMs: options.joinTimeoutMs,
+    commitIntervalMs: options.commitIntervalMs,
+    backpressurePauseAfterMs: options.backpressurePauseAfterMs,
+    healthcheckFile: options.healthcheckFile ?? null,
+    metrics: options.metricsPort > 0 ? `${options.metricsHost}:${options.metricsPort}` : null,
+    lagRefreshIntervalMs: options.lagRefreshIntervalMs,
+    groupInstanceId: options.groupInstanceId ?? null,
+    logLevel: options.logLevel,
+    topology: options.topologyFile,
   };
 }

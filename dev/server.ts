@@ -28,7 +28,7 @@ import { HttpProblem } from "./problems.ts";
 
 // The edge of `ingest dev`: a Relay-compatible intake on 127.0.0.1 that turns what Sentry
 // SDKs send into the msgpack messages Relay would put on Kafka, plus the issues API,
-// /metrics and /health. Built on node:http: nine routes do not need a framework, and the
+// /metrics and /health. Built on node:http: six routes do not need a framework, and the
 // body handling (streamed caps, decompression) wants the raw request stream anyway.
 //
 // Routes:

@@ -13,6 +13,12 @@ export interface TopicSpec {
   readonly config: Readonly<Record<string, string>>;
 }
 
+/** A topic as found on the cluster: which of its configs are set on the topic itself. */
+export interface ClusterTopic extends TopicSpec {
+  /** Configs set on the topic (dynamic), as opposed to inherited broker defaults. */
+  readonly dynamicConfigNames: ReadonlySet<string>;
+}
+
 /** The topology fields that map onto Kafka topic configs, with Kafka's names. */
 export interface TopicSettings {
   readonly retentionMs?: number;
@@ -51,6 +57,7 @@ export interface GroupState {
 
 /** kafkajs's enum is not a named ESM export of the CommonJS package. */
 const TOPIC_RESOURCE = kafkajs.ConfigResourceTypes.TOPIC;
+const TOPIC_CONFIG_SOURCE = kafkajs.ConfigSource.TOPIC_CONFIG;
 
 export class KafkaAdmin {
   private connected: Promise<void> | null = null;
@@ -98,11 +105,11 @@ export class KafkaAdmin {
    * The topics that exist among `names`, with partition count, replication factor and their
    * configs (every config the broker reports, defaults included: compare only what you declare).
    */
-  async describeTopics(names: Iterable<string>): Promise<Map<string, TopicSpec>> {
+  async describeTopics(names: Iterable<string>): Promise<Map<string, ClusterTopic>> {
     const admin = await this.ready();
     const existing = new Set(await admin.listTopics());
     const wanted = [...names].filter((name) => existing.has(name));
-    const found = new Map<string, TopicSpec>();
+    const found = new Map<string, ClusterTopic>();
     if (wanted.length === 0) return found;
     const { topics } = await admin.fetchTopicMetadata({ topics: wanted });
     const configs = await admin.describeConfigs({
@@ -115,12 +122,23 @@ export class KafkaAdmin {
         Object.fromEntries(resource.configEntries.map((entry) => [entry.configName, entry.configValue])),
       ]),
     );
+    const dynamicByTopic = new Map(
+      configs.resources.map((resource) => [
+        resource.resourceName,
+        new Set(
+          resource.configEntries
+            .filter((entry) => entry.configSource === TOPIC_CONFIG_SOURCE)
+            .map((entry) => entry.configName),
+        ),
+      ]),
+    );
     for (const topic of topics) {
       found.set(topic.name, {
         name: topic.name,
         partitions: topic.partitions.length,
         replicationFactor: Math.max(0, ...topic.partitions.map((p) => p.replicas.length)),
         config: configByTopic.get(topic.name) ?? {},
+        dynamicConfigNames: dynamicByTopic.get(topic.name) ?? new Set(),
       });
     }
     return found;
@@ -183,6 +201,15 @@ export class KafkaAdmin {
       }
     }
     return out;
+  }
+
+  /** The topics a group has committed offsets on. */
+  async groupTopics(groupId: string): Promise<string[]> {
+    const response = await (await this.ready()).fetchOffsets({ groupId });
+    return response
+      .filter(({ partitions }) => partitions.some((entry) => Number(entry.offset) >= 0))
+      .map(({ topic }) => topic)
+      .sort();
   }
 
   /** Lag of a group on its topics, every partition listed, in (topic, index) order. */

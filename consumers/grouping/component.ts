@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 // Grouping components: the tree Sentry builds per variant (`grouping/component.py`). A leaf
 // holds one primitive value; the variant hash is the MD5 of every primitive reached through
@@ -139,6 +139,6 @@ function primitiveText(value: string | number | boolean | null): string {
 
 /** Lowercase hex MD5 of the UTF-8 bytes of the values, concatenated. */
 export function hashValues(values: ReadonlyArray<string>): string {
-  // One native call instead of one per value: the concatenation is the hashed message.
-  return createHash("md5").update(values.join(""), "utf8").digest("hex");
+  // One one-shot native call: the concatenation is the hashed message.
+  return hash("md5", values.join(""), "hex");
 }

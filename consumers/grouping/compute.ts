@@ -6,6 +6,7 @@ import {
   type ProjectGroupingConfig,
 } from "./config.ts";
 import { type ContributesHit, type MatchFrame, NO_EXCEPTION, toMatchFrames } from "./enhancements/engine.ts";
+import type { StackFacts } from "./enhancements/match-frame.ts";
 import {
   type GroupingEvent,
   type GroupingStacktrace,
@@ -138,7 +139,11 @@ const STRATEGIES: ReadonlyArray<Strategy> = [
 ];
 
 /** Strips `!`, drops non-priority duplicates of priority hashes, applies the processor. */
-function finishStrategy(strategy: Strategy, produced: ComponentsByVariant): Map<string, GroupingComponent> {
+function finishStrategy(
+  strategy: Strategy,
+  produced: ComponentsByVariant,
+  memo: HashMemo,
+): Map<string, GroupingComponent> {
   const result = new Map<string, GroupingComponent>();
   const priorityByHash = new Map<string, string>();
   const others: string[] = [];
@@ -153,10 +158,18 @@ function finishStrategy(strategy: Strategy, produced: ComponentsByVariant): Map<
     result.set(name, component);
   }
   // Hashing is only needed when a duplicate is possible.
-  if (others.length > 0) for (const [name, component] of priorities) priorityByHash.set(component.hash()!, name);
+  const hashOf = (component: GroupingComponent): string => {
+    let hash = memo.get(component);
+    if (hash === undefined) {
+      hash = component.hash()!;
+      memo.set(component, hash);
+    }
+    return hash;
+  };
+  if (others.length > 0) for (const [name, component] of priorities) priorityByHash.set(hashOf(component), name);
   for (const name of others) {
     const component = result.get(name)!;
-    const match = priorityByHash.get(component.hash()!);
+    const match = priorityByHash.get(hashOf(component));
     if (match !== undefined) {
       component.update({ contributes: false, hint: `ignored because hash matches ${match} variant` });
     }
@@ -179,14 +192,18 @@ function finishStrategy(strategy: Strategy, produced: ComponentsByVariant): Map<
   return result;
 }
 
-function strategyRoots(event: GroupingEvent, context: StrategyContext): Map<string, GroupingComponent> {
+function strategyRoots(
+  event: GroupingEvent,
+  context: StrategyContext,
+  memo: HashMemo,
+): Map<string, GroupingComponent> {
   let winner: string | undefined;
   let precedenceHint: string | undefined;
   const byVariant = new Map<string, GroupingComponent[]>();
   for (const strategy of STRATEGIES) {
     const produced = strategy.run(event, context);
     if (produced === undefined) continue;
-    const components = finishStrategy(strategy, produced);
+    const components = finishStrategy(strategy, produced, memo);
     for (const [variant, component] of components) {
       const list = byVariant.get(variant);
       if (list) list.push(component);
@@ -219,29 +236,43 @@ function strategyRoots(event: GroupingEvent, context: StrategyContext): Map<stri
 }
 
 /** `normalize_stacktraces_for_grouping`: stack-trace rules, then unset `in_app` -> false. */
-function normalizeStacktraces(
-  event: GroupingEvent,
-  compiled: CompiledGroupingConfig,
-): Map<GroupingStacktrace, ReadonlyArray<MatchFrame>> {
-  const matchFrames = new Map<GroupingStacktrace, ReadonlyArray<MatchFrame>>();
+interface ClassifiedStack {
+  readonly frames: ReadonlyArray<MatchFrame>;
+  readonly facts: StackFacts | undefined;
+}
+
+function normalizeStacktraces(event: GroupingEvent, compiled: CompiledGroupingConfig): Map<GroupingStacktrace, ClassifiedStack> {
+  const classified = new Map<GroupingStacktrace, ClassifiedStack>();
   for (const { stacktrace, exception } of stacktracesOf(event)) {
     if (stacktrace.frames.length === 0) continue;
     const frames = toMatchFrames(stacktrace.frames, event.platform);
-    compiled.stacktraceRules.classify(frames, exception ? exceptionData(exception) : NO_EXCEPTION);
+    const facts = compiled.stacktraceRules.classify(frames, exception ? exceptionData(exception) : NO_EXCEPTION);
     for (const frame of stacktrace.frames) if (frame.inApp === undefined) frame.inApp = false;
-    matchFrames.set(stacktrace, frames);
+    classified.set(stacktrace, { frames, facts });
   }
-  return matchFrames;
+  return classified;
 }
 
-function componentVariant(root: GroupingComponent): GroupingVariant {
+// Hashes computed while deduplicating a strategy's variants, reused for the variant root
+// when the root's only contributing child is that component (same values, same hash).
+type HashMemo = Map<GroupingComponent, string>;
+
+function componentVariant(root: GroupingComponent, memo: HashMemo): GroupingVariant {
   const values = root.contributingValues();
+  let hash: string | null = null;
+  if (root.contributes) {
+    const contributing = root.values.filter((v): v is GroupingComponent => v instanceof GroupingComponent && v.contributes);
+    hash = (contributing.length === 1 ? memo.get(contributing[0]!) : undefined) ?? hashValues(values);
+  }
   return {
     type: "component",
-    hash: root.contributes ? hashValues(values) : null,
+    hash,
     contributes: root.contributes,
     hint: root.hint,
-    description: root.description,
+    // Only the debug command and the UI need it; walking the tree costs.
+    get description() {
+      return root.description;
+    },
     contributingValues: values,
     component: root,
   };
@@ -309,14 +340,16 @@ export function computeGroupingForEvent(
     contributesHitsOf: (stacktrace, exception) => {
       let hits = hitsCache.get(stacktrace);
       if (hits === undefined) {
-        const frames = matchFrames.get(stacktrace) ?? toMatchFrames(stacktrace.frames, event.platform);
-        hits = compiled.stacktraceRules.contributesHits(frames, exception);
+        const known = matchFrames.get(stacktrace);
+        const frames = known?.frames ?? toMatchFrames(stacktrace.frames, event.platform);
+        hits = compiled.stacktraceRules.contributesHits(frames, exception, known?.facts);
         hitsCache.set(stacktrace, hits);
       }
       return hits;
     },
   };
-  const roots = strategyRoots(event, context);
+  const memo: HashMemo = new Map();
+  const roots = strategyRoots(event, context, memo);
   const variants: Record<string, GroupingVariant> = {};
 
   if (type === "custom") {
@@ -324,7 +357,7 @@ export function computeGroupingForEvent(
     const source = builtin ? "built-in" : fingerprintInfo?.matched_rule ? "custom server" : "custom client";
     for (const [name, root] of roots) {
       root.update({ contributes: false, hint: `ignored because ${source} fingerprint takes precedence` });
-      variants[name] = componentVariant(root);
+      variants[name] = componentVariant(root, memo);
     }
     variants[builtin ? "built_in_fingerprint" : "custom_fingerprint"] = {
       type: builtin ? "built_in_fingerprint" : "custom_fingerprint",
@@ -348,7 +381,9 @@ export function computeGroupingForEvent(
         hash: root.contributes ? hashValues(values) : null,
         contributes: root.contributes,
         hint: root.hint,
-        description: `modified ${root.description}`,
+        get description() {
+          return `modified ${root.description}`;
+        },
         contributingValues: values,
         component: root,
         values: resolved,
@@ -356,7 +391,7 @@ export function computeGroupingForEvent(
       };
     }
   } else {
-    for (const [name, root] of roots) variants[name] = componentVariant(root);
+    for (const [name, root] of roots) variants[name] = componentVariant(root, memo);
   }
 
   if (!Object.values(variants).some((v) => v.contributes)) {

@@ -130,6 +130,8 @@ export function createFingerprintMatcher(
 
 export interface FingerprintRule {
   readonly matchers: ReadonlyArray<FingerprintMatcher>;
+  /** The matchers by the kind of event values they test (all must hit the same entry). */
+  readonly matchersByType: ReadonlyMap<MatchType, ReadonlyArray<FingerprintMatcher>>;
   readonly fingerprint: ReadonlyArray<string>;
   readonly attributes: Readonly<Record<string, string>>;
   readonly builtin: boolean;
@@ -233,14 +235,20 @@ function normalizedSdkTag(name: string | undefined): string {
   return bare.startsWith("sentry.") ? bare : "other";
 }
 
-function ruleMatches(rule: FingerprintRule, values: EventValues): boolean {
+export function groupMatchers(
+  matchers: ReadonlyArray<FingerprintMatcher>,
+): ReadonlyMap<MatchType, ReadonlyArray<FingerprintMatcher>> {
   const byType = new Map<MatchType, FingerprintMatcher[]>();
-  for (const matcher of rule.matchers) {
+  for (const matcher of matchers) {
     const list = byType.get(matcher.matchType);
     if (list) list.push(matcher);
     else byType.set(matcher.matchType, [matcher]);
   }
-  for (const [type, matchers] of byType) {
+  return byType;
+}
+
+function ruleMatches(rule: FingerprintRule, values: EventValues): boolean {
+  for (const [type, matchers] of rule.matchersByType) {
     if (!values.get(type).some((entry) => matchers.every((m) => m.matches(entry)))) return false;
   }
   return true;
@@ -440,7 +448,7 @@ class FingerprintLineParser {
     if (fingerprint.length === 0 && Object.keys(attributes).length === 0) {
       this.fail("expected_fingerprint", "expected a fingerprint after '->'");
     }
-    return { matchers, fingerprint, attributes, builtin: this.builtin };
+    return { matchers, matchersByType: groupMatchers(matchers), fingerprint, attributes, builtin: this.builtin };
   }
 
   private parseValue(): string {

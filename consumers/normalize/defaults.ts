@@ -129,15 +129,13 @@ export function shortenLogger(logger: string, meta: MetaTree): string {
 export function normalizeDefaultAttributes(event: JsonObject, meta: MetaTree, config: NormalizeConfig): void {
   const type = inferEventType(event);
   event.type = type;
-  meta.remove(["type"]);
   event.project = config.projectId;
-  meta.remove(["project"]);
   event.key_id = config.keyId;
-  meta.remove(["key_id"]);
   event.version = config.protocolVersion;
-  meta.remove(["version"]);
   event.grouping_config = config.groupingConfig === undefined ? undefined : groupingConfigValue(config.groupingConfig);
-  meta.remove(["grouping_config"]);
+  // These are the config's values now, whatever the client sent and whatever was wrong with it.
+  const rootChildren = meta.root.children;
+  if (rootChildren !== undefined) for (const key of ["type", "project", "key_id", "version", "grouping_config"]) rootChildren.delete(key);
 
   if (typeof event.platform === "string" && !VALID_PLATFORMS.has(event.platform)) {
     meta.at(["platform"]).setOriginal(event.platform);

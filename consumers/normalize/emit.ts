@@ -81,15 +81,24 @@ function walk(node: MetaNode, ty: Ty | undefined, value: unknown, path: string, 
   }
   for (const key of orderedChildren(node, ty, value)) {
     const child = node.children?.get(key);
-    if (child === undefined) continue;
+    if (child === undefined || !hasErrorsBelow(child)) continue;
     walk(child, childType(ty, key, value), childValue(value, key), path === "" ? key : `${path}.${key}`, out);
   }
 }
 
+function hasErrorsBelow(node: MetaNode): boolean {
+  if (node.errors !== undefined && node.errors.length > 0) return true;
+  if (node.children === undefined) return false;
+  for (const child of node.children.values()) if (hasErrorsBelow(child)) return true;
+  return false;
+}
+
+const EVENT_TYPE: Ty = { k: "struct", def: EVENT };
+
 /** Errors recorded in `meta`, in Relay's order. */
-export function collectErrors(event: JsonObject, meta: MetaTree, rootType: Ty = { k: "struct", def: EVENT }): EventProcessingError[] {
+export function collectErrors(event: JsonObject, meta: MetaTree, rootType: Ty = EVENT_TYPE): EventProcessingError[] {
   const out: EventProcessingError[] = [];
-  walk(meta.root, rootType, event, "", out);
+  if (hasErrorsBelow(meta.root)) walk(meta.root, rootType, event, "", out);
   return out;
 }
 

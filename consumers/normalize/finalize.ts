@@ -416,14 +416,23 @@ export class Finisher {
         else this.finishField(object, field, value, depth, child);
       }
     } else {
+      const children = node?.children;
       for (const key in object) {
+        const value = object[key];
+        if (value === undefined) continue;
         const index = def.lookup.get(key);
         if (index === undefined) continue;
         const field = def.fields[index] as Field;
         if (field.name !== key) continue;
-        const value = object[key];
-        const child = node?.children?.get(key);
-        if (value === undefined && child === undefined) continue;
+        const child = children?.get(key);
+        if (child === undefined) {
+          // Leaves that need nothing: most fields of most events.
+          if (typeof value === "string") {
+            if (value === "" ? field.skip === undefined || field.skip === "null" : field.maxChars === undefined || !this.trimming || value.length <= field.maxChars + (field.allowance ?? 0)) continue;
+          } else if (typeof value === "number" || typeof value === "boolean") {
+            continue;
+          }
+        }
         this.finishField(object, field, value, depth, child);
       }
       if (node?.children !== undefined) {

@@ -78,7 +78,21 @@ function attachValueMeta(ctx: ParseContext, value: unknown, inMeta: MetaNode | u
  * schema constraints (trim, non-empty, character set). Returns undefined for "no value".
  */
 export function parseField(input: unknown, field: Field, ctx: ParseContext, inMeta: MetaNode | undefined): unknown {
-  attachInputMeta(ctx, inMeta);
+  if (inMeta === undefined) {
+    // The common case: a value of the declared scalar type, nothing to check.
+    const kind = field.ty.k;
+    if (typeof input === "string") {
+      if ((kind === "string" || kind === "lenient" || kind === "jsonLenient") && !field.trim && !field.nonempty && field.badChar === undefined) {
+        return input;
+      }
+    } else if (typeof input === "boolean") {
+      if (kind === "bool") return input;
+    } else if (typeof input === "number" && kind === "f64") {
+      return input;
+    }
+  } else {
+    attachInputMeta(ctx, inMeta);
+  }
   if (input === null || input === undefined) return undefined;
   let value = parseValue(input, field.ty, ctx, inMeta);
   if (value === undefined) return undefined;

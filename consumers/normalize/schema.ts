@@ -80,12 +80,55 @@ export interface StructDef {
   readonly contextType?: string;
 }
 
+/**
+ * Every field and type object gets the same property layout, so the hot loops that read them
+ * see one object shape (monomorphic property access) instead of a dozen.
+ */
+const canonicalTypes = new WeakMap<Ty, Ty>();
+
+function canonicalTy(ty: Ty): Ty {
+  const known = canonicalTypes.get(ty);
+  if (known !== undefined) return known;
+  const source = ty as Partial<Record<string, unknown>>;
+  const item = source.item as Ty | undefined;
+  const out = {
+    k: ty.k,
+    def: source.def,
+    item: item === undefined ? undefined : canonicalTy(item),
+    variant: source.variant,
+    expect: source.expect,
+    invalid: source.invalid,
+    length: source.length,
+  } as unknown as Ty;
+  canonicalTypes.set(ty, out);
+  canonicalTypes.set(out, out);
+  return out;
+}
+
+function canonicalField(field: Field): Field {
+  return {
+    name: field.name,
+    ty: canonicalTy(field.ty),
+    aliases: field.aliases,
+    maxChars: field.maxChars,
+    allowance: field.allowance,
+    trim: field.trim,
+    nonempty: field.nonempty,
+    required: field.required,
+    badChar: field.badChar,
+    skip: field.skip,
+    bag: field.bag,
+    itemBag: field.itemBag,
+  };
+}
+
 function struct(
   name: string,
-  fields: readonly Field[],
+  inputFields: readonly Field[],
   other: OtherMode,
   extra: { expect?: string; silentlyDropped?: readonly string[]; contextType?: string } = {},
 ): StructDef {
+  const fields = inputFields.map(canonicalField);
   const lookup = new Map<string, number>();
   const requiredIndexes: number[] = [];
   fields.forEach((field, index) => {
@@ -141,8 +184,8 @@ const CONTEXT_BAG: Bag = { depth: 7, bytes: 8192 };
 
 function allowChars(test: (code: number) => boolean): (value: string) => string | undefined {
   return (value) => {
-    for (const char of value) {
-      if (!test(char.codePointAt(0) ?? 0)) return char;
+    for (let i = 0; i < value.length; i++) {
+      if (!test(value.charCodeAt(i))) return String.fromCodePoint(value.codePointAt(i) ?? 0);
     }
     return undefined;
   };

@@ -1,4 +1,4 @@
-import { DECODE_REASONS, type DecodeReason } from "../../schemas/errors.ts";
+import type { DecodeReason } from "../../schemas/errors.ts";
 
 // Why relay-intake dead-lettered a Relay message. The list is closed: each code ends up in
 // the DLQ `reason` header and the `reason` label of the invalid/dead-lettered metrics, so
@@ -45,11 +45,6 @@ export const INTAKE_DLQ_REASONS = [...INTAKE_DECODE_REASONS, ...INTAKE_RULE_REAS
 
 export type IntakeDlqReason = (typeof INTAKE_DLQ_REASONS)[number];
 export type IntakeRuleReason = (typeof INTAKE_RULE_REASONS)[number];
-
-/** Codes of the closed list that the decoders never produce (kept apart from DECODE_REASONS). */
-export function isDecodeReason(reason: string): reason is DecodeReason {
-  return (DECODE_REASONS as ReadonlyArray<string>).includes(reason);
-}
 
 /**
  * A Relay message that breaks one of this consumer's rules. Never retriable: the same

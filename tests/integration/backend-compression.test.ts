@@ -13,7 +13,7 @@ import {
   kafkaLibDir,
   kafkaOptions,
   pollRecords,
-  requireKafka,
+  probeKafka,
   uniqueName,
 } from "./support/kafka.ts";
 
@@ -33,7 +33,7 @@ const ours: Record<string, KafkaCodec | null> = {
 let topics: KafkaTestTopics;
 
 beforeAll(async () => {
-  await requireKafka();
+  await probeKafka();
   topics = new KafkaTestTopics();
 });
 

@@ -18,7 +18,7 @@ import {
   offsetsByKey,
   pollRecords,
   pollUntil,
-  requireKafka,
+  probeKafka,
   uniqueName,
 } from "./support/kafka.ts";
 
@@ -66,7 +66,7 @@ function kafkaBackend(): Backend {
     name: "Kafka",
     joinMs: 20_000,
     async setup() {
-      await requireKafka();
+      await probeKafka();
       topics = new KafkaTestTopics();
       factory = createKafkaProducerFactory({ ...kafkaOptions, kafkaProducerLingerMs: 0 }, { logger });
     },

@@ -20,7 +20,7 @@ import {
   offsetsByKey,
   pollRecords,
   pollUntil,
-  requireKafka,
+  probeKafka,
   uniqueName,
 } from "./support/kafka.ts";
 
@@ -72,7 +72,9 @@ async function produceRandom(topic: string, count: number, size: number): Promis
   try {
     const producer = small("kafka-backend-test");
     await Promise.all(
-      Array.from({ length: count }, () => producer.produce(topic, { key: null, value: randomBytes(size), headers: [] })),
+      Array.from({ length: count }, () =>
+        producer.produce(topic, { key: null, value: randomBytes(size), headers: [] }),
+      ),
     );
   } finally {
     await small.close();
@@ -80,7 +82,7 @@ async function produceRandom(topic: string, count: number, size: number): Promis
 }
 
 beforeAll(async () => {
-  await requireKafka();
+  await probeKafka();
   topics = new KafkaTestTopics();
   factory = createKafkaProducerFactory({ ...kafkaOptions, kafkaProducerLingerMs: 0 }, { logger });
 });

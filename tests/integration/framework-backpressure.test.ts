@@ -19,7 +19,7 @@ import {
   testOptions,
   waitFor,
 } from "./support/framework.ts";
-import { KafkaTestTopics, requireKafka, uniqueName } from "./support/kafka.ts";
+import { KafkaTestTopics, probeKafka, uniqueName } from "./support/kafka.ts";
 
 // A final step slower than the topic: it holds a few messages and refuses more
 // (MessageRejected), so the processor carries the message, pauses the partitions and keeps
@@ -30,7 +30,7 @@ const logger = silentLogger();
 let topics: KafkaTestTopics;
 
 beforeAll(async () => {
-  await requireKafka();
+  await probeKafka();
   topics = new KafkaTestTopics();
 });
 

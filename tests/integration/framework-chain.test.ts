@@ -14,7 +14,7 @@ import {
   testOptions,
   waitFor,
 } from "./support/framework.ts";
-import { KafkaTestTopics, pollRecords, requireKafka, uniqueName } from "./support/kafka.ts";
+import { KafkaTestTopics, pollRecords, probeKafka, uniqueName } from "./support/kafka.ts";
 
 // The StreamProcessor over real Kafka: a long chain commits exactly to the end with every
 // record processed once, and Produce forwards keep per-partition order.
@@ -24,7 +24,7 @@ let topics: KafkaTestTopics;
 let factory: KafkaProducerFactory;
 
 beforeAll(async () => {
-  await requireKafka();
+  await probeKafka();
   topics = new KafkaTestTopics();
   factory = createKafkaProducerFactory(testOptions({ kafkaProducerLingerMs: 1 }), { logger });
 });

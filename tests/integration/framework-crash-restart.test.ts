@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../observability/logger.ts";
 import { createKafkaProducerFactory } from "../../producers/kafka-producer-factory.ts";
 import { committedToEnd, testOptions, waitFor } from "./support/framework.ts";
-import { KafkaTestTopics, offsetsByKey, requireKafka, uniqueName } from "./support/kafka.ts";
+import { KafkaTestTopics, offsetsByKey, probeKafka, uniqueName } from "./support/kafka.ts";
 
 // A consumer process killed with SIGKILL mid-batch (no revocation, no commit on the way
 // out) and started again must resume from the group's last commit and lose nothing; what
@@ -20,7 +20,7 @@ let workDir: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  await requireKafka();
+  await probeKafka();
   topics = new KafkaTestTopics();
   workDir = mkdtempSync(join(tmpdir(), "crash-restart-"));
 });

@@ -23,7 +23,7 @@ import {
   testOptions,
   waitFor,
 } from "./support/framework.ts";
-import { KafkaTestTopics, pollRecords, requireKafka, uniqueName } from "./support/kafka.ts";
+import { KafkaTestTopics, pollRecords, probeKafka, uniqueName } from "./support/kafka.ts";
 
 // Invalid records go to the dead-letter topic with their original bytes and the headers
 // naming where they came from and why; past the DLQ limit the consumer stops instead of
@@ -34,7 +34,7 @@ let topics: KafkaTestTopics;
 let factory: KafkaProducerFactory;
 
 beforeAll(async () => {
-  await requireKafka();
+  await probeKafka();
   topics = new KafkaTestTopics();
   factory = createKafkaProducerFactory(testOptions(), { logger });
 });

@@ -14,7 +14,7 @@ import {
   testOptions,
   waitFor,
 } from "./support/framework.ts";
-import { KafkaTestTopics, requireKafka, uniqueName } from "./support/kafka.ts";
+import { KafkaTestTopics, probeKafka, uniqueName } from "./support/kafka.ts";
 
 // Two processors in one group: the second joins mid-stream and later leaves. Every record
 // must be processed at least once; a record may be processed twice only if it was above
@@ -24,7 +24,7 @@ const logger = silentLogger();
 let topics: KafkaTestTopics;
 
 beforeAll(async () => {
-  await requireKafka();
+  await probeKafka();
   topics = new KafkaTestTopics();
 });
 

@@ -81,9 +81,12 @@ export class StacktraceRules {
     return entry;
   }
 
-  /** The classifier pass: updates `inApp` and `category` of the frames in place. */
-  classify(frames: ReadonlyArray<MatchFrame>, exception: ExceptionData): void {
-    if (frames.length === 0) return;
+  /**
+   * The classifier pass: updates `inApp` and `category` of the frames in place. Returns the
+   * stack trace's facts for the contributes pass, which looks at the same frames.
+   */
+  classify(frames: ReadonlyArray<MatchFrame>, exception: ExceptionData): StackFacts | undefined {
+    if (frames.length === 0) return undefined;
     const family = this.forFamilies(familyMaskOf(frames));
     const facts = new StackFacts(frames, family.needles);
     const matching: number[] = [];
@@ -109,17 +112,23 @@ export class StacktraceRules {
         }
       }
     }
+    return facts;
   }
 
   /**
    * Which contributes rules match which frames. Frames no longer change after the
    * classifier pass, so this runs once per stack trace and is replayed for each variant.
    */
-  contributesHits(frames: ReadonlyArray<MatchFrame>, exception: ExceptionData): ContributesHit[] {
+  contributesHits(
+    frames: ReadonlyArray<MatchFrame>,
+    exception: ExceptionData,
+    classified?: StackFacts,
+  ): ContributesHit[] {
     const hits: ContributesHit[] = [];
     if (frames.length === 0) return hits;
     const family = this.forFamilies(familyMaskOf(frames));
-    const facts = new StackFacts(frames, family.needles);
+    const facts = classified ?? new StackFacts(frames, family.needles);
+    facts.categoriesChanged();
     for (const rule of family.contributors) {
       if (!rule.matchesException(exception) || !family.mayMatch(rule, facts)) continue;
       for (let index = 0; index < frames.length; index++) {

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from "node:fs";
-import { connect } from "node:net";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { loadOptions, type Options } from "../../../config/options.ts";
@@ -8,6 +7,7 @@ import { type Logger, silentLogger } from "../../../observability/logger.ts";
 import type { BrokerValue, KafkaPayload, Partition } from "../../../pipelines/types.ts";
 import { KafkaAdmin } from "../../../producers/kafka-admin.ts";
 import { createKafkaClient, kafkaClientConfig } from "../../../producers/kafka-client.ts";
+import { uniqueName as sharedUniqueName } from "../../helpers/services.ts";
 
 // Shared by the real-Kafka suites: a reachability check that fails loudly (integration tests
 // never skip), unique names so parallel helpers' runs never share a topic or a group, and
@@ -15,35 +15,8 @@ import { createKafkaClient, kafkaClientConfig } from "../../../producers/kafka-c
 
 export const kafkaOptions: Options = loadOptions(process.env);
 
-/** Fails with how to start Kafka when nothing listens on the configured broker. */
-export async function requireKafka(): Promise<void> {
-  const broker = kafkaOptions.kafkaBrokers[0] ?? "127.0.0.1:9092";
-  const [host, port] = broker.split(":");
-  await new Promise<void>((resolve, reject) => {
-    const socket = connect({ host: host ?? "127.0.0.1", port: Number(port ?? 9092), timeout: 3000 });
-    const fail = (why: string) => {
-      socket.destroy();
-      reject(
-        new Error(
-          `Kafka is not reachable at ${broker} (${why}); start it with: bash scripts/services.sh up kafka`,
-        ),
-      );
-    };
-    socket.once("connect", () => {
-      socket.end();
-      resolve();
-    });
-    socket.once("timeout", () => fail("timeout"));
-    socket.once("error", (error) => fail(error.message));
-  });
-}
-
-let counter = 0;
-/** A topic or group name no other run uses (Kafka names allow [a-zA-Z0-9._-]). */
-export function uniqueName(prefix: string): string {
-  counter += 1;
-  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
-}
+// Reachability and unique names come from the shared helpers (tests/helpers/services.ts).
+export { probeKafka, uniqueName } from "../../helpers/services.ts";
 
 /** Creates topics for one suite and deletes them at the end. */
 export class KafkaTestTopics {
@@ -55,7 +28,7 @@ export class KafkaTestTopics {
   }
 
   async create(prefix: string, partitions: number, config: Record<string, string> = {}): Promise<string> {
-    const name = uniqueName(prefix);
+    const name = sharedUniqueName(prefix);
     await this.admin.createTopics([{ name, partitions, replicationFactor: 1, config }]);
     this.created.push(name);
     return name;

@@ -26,14 +26,14 @@ function drain(buffer: FetchBuffer): string[] {
 
 describe("FetchBuffer", () => {
   it("returns a partition's records in offset order", () => {
-    const buffer = new FetchBuffer();
+    const buffer = new FetchBuffer(1 << 30);
     buffer.append(p0, messages(0, 3), 0);
     buffer.append(p0, messages(3, 2), 3);
     expect(drain(buffer)).toEqual(["t:0@0", "t:0@1", "t:0@2", "t:0@3", "t:0@4"]);
   });
 
   it("serves one fetched chunk of a partition, then moves to the next partition", () => {
-    const buffer = new FetchBuffer();
+    const buffer = new FetchBuffer(1 << 30);
     buffer.append(p0, messages(0, 2), 0);
     buffer.append(p1, messages(0, 2), 0);
     buffer.append(p0, messages(2, 2), 2);
@@ -41,14 +41,14 @@ describe("FetchBuffer", () => {
   });
 
   it("drops records below the offset it expects (a refetch overlapping what it holds)", () => {
-    const buffer = new FetchBuffer();
+    const buffer = new FetchBuffer(1 << 30);
     expect(buffer.append(p0, messages(0, 5), 3)).toBe(2);
     expect(buffer.append(p0, messages(0, 2), 5)).toBe(0);
     expect(drain(buffer)).toEqual(["t:0@3", "t:0@4"]);
   });
 
   it("counts the bytes it holds and gives them back as records are taken or discarded", () => {
-    const buffer = new FetchBuffer();
+    const buffer = new FetchBuffer(1 << 30);
     buffer.append(p0, messages(0, 4, 100), 0);
     buffer.append(p1, messages(0, 2, 1000), 0);
     const full = buffer.bytes;
@@ -63,11 +63,40 @@ describe("FetchBuffer", () => {
   });
 
   it("forgets everything on clear", () => {
-    const buffer = new FetchBuffer();
+    const buffer = new FetchBuffer(1 << 30);
     buffer.append(p0, messages(0, 3), 0);
     buffer.clear();
     expect(buffer.take()).toBeNull();
     expect(buffer.bytes).toBe(0);
+  });
+});
+
+describe("FetchBuffer backpressure", () => {
+  it("is full past its limit and wakes a waiting producer once drained below half", async () => {
+    const buffer = new FetchBuffer(1000);
+    buffer.append(p0, messages(0, 10, 100), 0);
+    expect(buffer.full).toBe(true);
+    let woken: boolean | null = null;
+    const waiting = buffer.waitForSpace(5000).then((value) => {
+      woken = value;
+    });
+    for (let i = 0; i < 6; i++) buffer.take();
+    await Promise.resolve();
+    expect(woken).toBeNull();
+    buffer.take();
+    await waiting;
+    expect(woken).toBe(true);
+    expect(buffer.bytes).toBeLessThanOrEqual(500);
+  });
+
+  it("wakes waiters when a partition is discarded, and times out otherwise", async () => {
+    const buffer = new FetchBuffer(100);
+    buffer.append(p0, messages(0, 5, 100), 0);
+    const discarded = buffer.waitForSpace(5000);
+    buffer.discard(p0);
+    await expect(discarded).resolves.toBe(true);
+    buffer.append(p1, messages(0, 5, 100), 0);
+    await expect(buffer.waitForSpace(20)).resolves.toBe(false);
   });
 });
 

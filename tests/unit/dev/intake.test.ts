@@ -183,6 +183,29 @@ describe("planEnvelope: routing like Relay's store service", () => {
     expect(chunked.data).toBeUndefined();
   });
 
+  it("encodes a standalone attachment message with the same keys, in the same order, as Relay's example", () => {
+    const big = Buffer.alloc(ATTACHMENT_CHUNK_SIZE, 2);
+    const result = plan(
+      envelopeWith([
+        { type: "attachment", filename: "screenshot.png", content_type: "application/png" },
+        big,
+      ]),
+    );
+    const attachment = toKafkaPayload(result.messages.at(-1)!);
+    const relayBytes = readFileSync(
+      new URL("../../fixtures/formats/ingest-attachments/attachment.msgpack", import.meta.url),
+    );
+    expect(keysOf(attachment.value)).toEqual(keysOf(relayBytes));
+    const descriptorKeys = (bytes: Uint8Array) => [
+      ...(
+        (new Unpackr({ mapsAsObjects: false, useRecords: false }).unpack(bytes) as Map<string, unknown>).get(
+          "attachment",
+        ) as Map<string, unknown>
+      ).keys(),
+    ];
+    expect(descriptorKeys(attachment.value)).toEqual(descriptorKeys(relayBytes));
+  });
+
   it("sends a user report as a user_report message keyed by the envelope's event id", () => {
     const result = plan(fixture("user-report.envelope"));
     expect(result.messages).toHaveLength(1);

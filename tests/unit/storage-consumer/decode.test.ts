@@ -109,3 +109,43 @@ describe("batchSlots", () => {
     expect(limits).toEqual({ maxRows: 10, maxBytes: 1000, maxBatchTimeMs: 1000 });
   });
 });
+
+describe("decodeEventsRecord on type-confused input", () => {
+  // Every field of three Sentry inserts replaced in turn by values of every JSON type
+  // (incl. `1.0`, out-of-range numbers): each message maps or is dead-lettered, none
+  // throws anything else (which would crash the consumer on every redelivery).
+  const replacements = ["null", "1", "1.0", "-1", "1e400", '"x"', "[]", "{}", "true", "[null]", '{"a":{}}'];
+  const MARK = "__replaced__";
+
+  function paths(value: unknown, path: Array<string | number>, out: Array<Array<string | number>>) {
+    out.push(path);
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) paths(item, [...path, i], out);
+    } else if (value !== null && typeof value === "object") {
+      for (const [key, item] of Object.entries(value)) paths(item, [...path, key], out);
+    }
+    return out;
+  }
+
+  it.each(["errors1", "null-values", "sdk-info-java"])("never crashes on a mutated %s", (name) => {
+    const text = fixtureText(name);
+    const tuple = JSON.parse(text) as unknown[];
+    let outcomes = 0;
+    for (const path of paths(tuple[2], [2], [])) {
+      for (const replacement of replacements) {
+        const copy = JSON.parse(text) as Record<string | number, unknown>;
+        let target = copy;
+        for (const key of path.slice(0, -1)) target = target[key] as Record<string | number, unknown>;
+        target[path.at(-1) as string | number] = MARK;
+        const value = JSON.stringify(copy).replace(`"${MARK}"`, replacement);
+        try {
+          decodeEventsRecord(record(value), config);
+        } catch (error) {
+          if (!(error instanceof InvalidMessage)) throw error;
+        }
+        outcomes++;
+      }
+    }
+    expect(outcomes).toBeGreaterThan(100);
+  });
+});
