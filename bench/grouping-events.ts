@@ -14,7 +14,20 @@ function rng(seed: number): () => number {
   };
 }
 
-const WORDS = ["user", "order", "cart", "payment", "session", "render", "fetch", "parse", "load", "save", "queue", "cache"];
+const WORDS = [
+  "user",
+  "order",
+  "cart",
+  "payment",
+  "session",
+  "render",
+  "fetch",
+  "parse",
+  "load",
+  "save",
+  "queue",
+  "cache",
+];
 
 function pick<T>(random: () => number, items: ReadonlyArray<T>): T {
   return items[Math.floor(random() * items.length)]!;
@@ -25,7 +38,9 @@ function name(random: () => number): string {
 }
 
 function jsFrame(random: () => number, inApp: boolean): Json {
-  const file = inApp ? `app/${name(random)}.js` : `node_modules/${pick(random, ["react-dom", "lodash", "axios"])}/index.js`;
+  const file = inApp
+    ? `app/${name(random)}.js`
+    : `node_modules/${pick(random, ["react-dom", "lodash", "axios"])}/index.js`;
   return {
     function: `${name(random)}.${name(random)}`,
     module: file.replace(/\.js$/, ""),
@@ -39,7 +54,9 @@ function jsFrame(random: () => number, inApp: boolean): Json {
 }
 
 function pythonFrame(random: () => number, inApp: boolean): Json {
-  const module = inApp ? `shop.${pick(random, WORDS)}.${pick(random, WORDS)}` : `django.core.${pick(random, WORDS)}`;
+  const module = inApp
+    ? `shop.${pick(random, WORDS)}.${pick(random, WORDS)}`
+    : `django.core.${pick(random, WORDS)}`;
   return {
     function: name(random),
     module,
@@ -52,7 +69,9 @@ function pythonFrame(random: () => number, inApp: boolean): Json {
 }
 
 function javaFrame(random: () => number, inApp: boolean): Json {
-  const module = inApp ? `com.shop.${pick(random, WORDS)}.${name(random)}` : `org.springframework.web.${name(random)}`;
+  const module = inApp
+    ? `com.shop.${pick(random, WORDS)}.${name(random)}`
+    : `org.springframework.web.${name(random)}`;
   return {
     function: name(random),
     module,
@@ -65,7 +84,12 @@ function javaFrame(random: () => number, inApp: boolean): Json {
 const PLATFORMS = [
   { platform: "javascript", frame: jsFrame, type: "TypeError", sdk: "sentry.javascript.react" },
   { platform: "python", frame: pythonFrame, type: "KeyError", sdk: "sentry.python.django" },
-  { platform: "java", frame: javaFrame, type: "java.lang.IllegalStateException", sdk: "sentry.java.spring-boot" },
+  {
+    platform: "java",
+    frame: javaFrame,
+    type: "java.lang.IllegalStateException",
+    sdk: "sentry.java.spring-boot",
+  },
 ] as const;
 
 export function typicalEvent(seed: number): Json {
@@ -76,7 +100,12 @@ export function typicalEvent(seed: number): Json {
   for (let i = 0; i < frameCount; i++) frames.push(kind.frame(random, i >= frameCount / 2));
   const breadcrumbs: Json[] = [];
   for (let i = 0; i < 4; i++) {
-    breadcrumbs.push({ timestamp: 1_700_000_000 + i, category: "http", message: `GET /api/${name(random)}/${seed + i}`, level: "info" });
+    breadcrumbs.push({
+      timestamp: 1_700_000_000 + i,
+      category: "http",
+      message: `GET /api/${name(random)}/${seed + i}`,
+      level: "info",
+    });
   }
   return {
     event_id: seed.toString(16).padStart(32, "0"),
@@ -88,7 +117,11 @@ export function typicalEvent(seed: number): Json {
     sdk: { name: kind.sdk, version: "8.1.0" },
     tags: { browser: "Chrome 120", "os.name": "Linux", url: `https://shop.example.com/${name(random)}` },
     user: { id: `${seed % 10_000}`, ip_address: "203.0.113.7" },
-    request: { url: `https://shop.example.com/${name(random)}`, method: "POST", headers: [["User-Agent", "Mozilla/5.0"]] },
+    request: {
+      url: `https://shop.example.com/${name(random)}`,
+      method: "POST",
+      headers: [["User-Agent", "Mozilla/5.0"]],
+    },
     contexts: { os: { name: "Linux", version: "6.1" }, runtime: { name: kind.platform, version: "1.0" } },
     breadcrumbs: { values: breadcrumbs },
     exception: {

@@ -1,8 +1,8 @@
 import { Command } from "commander";
 import { describeOptions } from "../config/options.ts";
+import { createConsumerCommand } from "./commands/consumer.ts";
 import { createDebugGroupCommand } from "./commands/debug-group.ts";
 import { createDebugNormalizeCommand } from "./commands/debug-normalize.ts";
-import { createConsumerCommand } from "./commands/consumer.ts";
 import { createLagCommand } from "./commands/lag.ts";
 import { schemasCommand } from "./commands/schemas.ts";
 import { createEventsCommand, createIssuesCommand, createStorageCommand } from "./commands/storage.ts";
@@ -18,9 +18,10 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({
       writeErr: (text) => process.stderr.write(text),
-      // Usage errors are one line naming the command (commander puts its "Did you mean"
-      // hint on a second line); `--help` shows the rest.
-      outputError: (text, write) => write(`${text.trim().replace(/\s*\n\s*/g, " ")}\n`),
+      // A usage error is one line, like main's UsageError lines (commander puts its "Did
+      // you mean" hint on a second line); `--help` shows the rest.
+      outputError: (text, write) =>
+        write(`ingest: ${text.trim().replace(/^error: /, "").replace(/\s*\n\s*/g, " ")}\n`),
     });
 
   program

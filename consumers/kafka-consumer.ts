@@ -4,9 +4,9 @@ import { ConsumerError, InvalidStateError, OffsetOutOfRange } from "../pipelines
 import { type BrokerValue, type KafkaPayload, Partition, type Topic } from "../pipelines/types.ts";
 import { KafkaAdmin } from "../producers/kafka-admin.ts";
 import { createKafkaClient, type KafkaClientConfig, kafkaErrorType } from "../producers/kafka-client.ts";
+import { type KafkaConsumerConfig, type SessionTimings, sessionTimings } from "./kafka-consumer-config.ts";
 import { FetchBuffer } from "./kafka-fetch-buffer.ts";
 import { type GroupSessionHandlers, KafkaGroupSession } from "./kafka-group-session.ts";
-import { type KafkaConsumerConfig, sessionTimings } from "./kafka-consumer-config.ts";
 import { checkSeekTarget, StartOffsets } from "./kafka-offset-reset.ts";
 import type { Consumer, SubscribeCallbacks } from "./types.ts";
 
@@ -48,8 +48,7 @@ export class KafkaConsumer implements Consumer {
   private readonly startOffsets: StartOffsets;
   private readonly logger: Logger;
   private readonly buffer: FetchBuffer;
-  private readonly revocationBoundMs: number;
-  private readonly heartbeatIntervalMs: number;
+  private readonly timings: SessionTimings;
   private readonly handlers: GroupSessionHandlers;
 
   private subscription: { topics: Topic[]; callbacks: SubscribeCallbacks } | null = null;
@@ -92,14 +91,7 @@ export class KafkaConsumer implements Consumer {
       config.autoOffsetReset,
       config.strictOffsetReset,
     );
-    this.heartbeatIntervalMs = Math.min(HEARTBEAT_MAX_MS, Math.floor(config.sessionTimeoutMs / 3));
-    this.revocationBoundMs = Math.max(
-      1000,
-      Math.min(
-        config.maxPollIntervalMs,
-        config.sessionTimeoutMs - this.heartbeatIntervalMs - SESSION_MARGIN_MS,
-      ),
-    );
+    this.timings = sessionTimings(config);
     this.handlers = {
       beforeJoin: (session) => this.beforeJoin(session),
       onJoin: (session, memberId, partitions) => this.onJoin(session, memberId, partitions),
@@ -371,9 +363,9 @@ export class KafkaConsumer implements Consumer {
         groupId: this.config.groupId,
         sessionTimeoutMs: this.config.sessionTimeoutMs,
         rebalanceTimeoutMs: this.config.maxPollIntervalMs,
-        heartbeatIntervalMs: this.heartbeatIntervalMs,
+        heartbeatIntervalMs: this.timings.heartbeatIntervalMs,
         fetchMaxWaitMs: this.config.fetchMaxWaitMs,
-        fetchMaxBytesPerPartition: Math.min(KAFKAJS_MAX_BYTES_PER_PARTITION, this.config.bufferBytes),
+        fetchMaxBytesPerPartition: this.timings.fetchMaxBytesPerPartition,
         fromBeginning: this.config.autoOffsetReset === "earliest",
       },
       callbacks,
@@ -417,9 +409,9 @@ export class KafkaConsumer implements Consumer {
         // poll() did not come round in time: rejoin anyway, drop this generation's commits.
         this.membershipLost = true;
         this.buffer.clear();
-        this.logger.warn({ waitedMs: this.revocationBoundMs }, "kafka.consumer.revocation_overdue");
+        this.logger.warn({ waitedMs: this.timings.revocationBoundMs }, "kafka.consumer.revocation_overdue");
         resolve();
-      }, this.revocationBoundMs);
+      }, this.timings.revocationBoundMs);
       this.revocation = {
         done: () => {
           clearTimeout(timer);

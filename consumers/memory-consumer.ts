@@ -73,6 +73,13 @@ export class MemoryConsumer implements Consumer {
     return this.waitAndFetch(timeoutMs);
   }
 
+  pollBuffered(): BrokerValue<KafkaPayload> | undefined {
+    const membership = this.membership;
+    if (this.isClosed || (membership !== null && (membership.mustRevoke || membership.behind)))
+      return undefined;
+    return this.fetch() ?? undefined;
+  }
+
   pause(partitions: Iterable<Partition>): void {
     this.setPaused(partitions, true);
   }

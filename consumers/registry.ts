@@ -1,4 +1,5 @@
 import type { ConsumerDefinition } from "./definition.ts";
+import { relayIntakeConsumer } from "./relay-intake/definition.ts";
 import { storageConsumer } from "./storage/definition.ts";
 
 // The consumers this build can run, by their topology.yaml name. `ingest consumer run`,
@@ -18,6 +19,7 @@ export type ConsumerName = (typeof CONSUMER_NAMES)[number];
 export type RegisteredConsumer = ConsumerDefinition<unknown>;
 
 const DEFINITIONS: Readonly<Partial<Record<ConsumerName, RegisteredConsumer>>> = {
+  "relay-intake": relayIntakeConsumer,
   storage: storageConsumer,
 };
 

@@ -17,6 +17,12 @@ export interface Consumer {
   unsubscribe(): void;
   /** Next record, or null when none arrives within `timeoutMs`. Runs rebalance callbacks. */
   poll(timeoutMs?: number): Promise<BrokerValue<KafkaPayload> | null>;
+  /**
+   * Optional fast path for the processor loop: the next record if one is already at hand
+   * and no rebalance callback is due, else undefined (then the caller uses `poll`). Saves
+   * two promise round-trips per message; same errors as `poll`.
+   */
+  pollBuffered?(): BrokerValue<KafkaPayload> | undefined;
   pause(partitions: Iterable<Partition>): void;
   resume(partitions: Iterable<Partition>): void;
   paused(): Partition[];

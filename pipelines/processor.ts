@@ -137,7 +137,8 @@ export class StreamProcessor {
     try {
       let untilYield = YIELD_EVERY;
       while (!this.shutdownRequested) {
-        await this.runOnce();
+        const waiting = this.iterate();
+        if (waiting !== undefined) await waiting;
         if (--untilYield === 0) {
           untilYield = YIELD_EVERY;
           await yieldToEventLoop();
@@ -153,9 +154,17 @@ export class StreamProcessor {
     }
   }
 
-  /** One loop iteration (specs/arroyo.md §3.2). */
+  /** One loop iteration (specs/arroyo.md §3.2); the test hook. */
   async runOnce(): Promise<void> {
-    let now = this.clock.now();
+    const waiting = this.iterate();
+    if (waiting !== undefined) await waiting;
+  }
+
+  // The hot path is synchronous: with a record at hand (`pollBuffered`) and a chain that
+  // takes it, an iteration allocates no promise. A promise is returned only when the
+  // iteration has to wait (a real poll, backpressure, an invalid message, a commit).
+  private iterate(): Promise<void> | undefined {
+    const now = this.clock.now();
     this.committer.now = now;
     this.stuckDetector.progress(now);
     this.metrics.runs++;
@@ -165,42 +174,60 @@ export class StreamProcessor {
     }
     const sampled = --this.samples === 0;
     if (sampled) this.samples = TIMING_SAMPLE_EVERY;
-
     if (this.pending === null) {
-      const started = sampled ? performance.now() : 0;
-      let record: BrokerValue<KafkaPayload> | null;
+      let record: BrokerValue<KafkaPayload> | undefined;
       try {
-        record = await this.consumer.poll(this.pollTimeoutMs);
+        record = this.consumer.pollBuffered?.();
       } catch (error) {
-        if (error instanceof RecoverableError || error instanceof EndOfPartition) {
-          if (error instanceof RecoverableError) this.logger.warn({ err: error }, "consumer.poll_failed");
-          return;
-        }
+        if (this.isSkippable(error)) return undefined;
         throw error;
       }
-      if (sampled) this.metrics.samplePoll(performance.now() - started);
-      if (record !== null) {
-        this.take(record);
-      } else {
-        // An empty poll may have waited its whole timeout: time-based commits need a fresh clock.
-        now = this.clock.now();
-        this.committer.now = now;
-      }
+      if (record === undefined) return this.pollThenProcess(sampled);
+      this.take(record);
     }
+    return this.process(now, sampled);
+  }
 
+  private async pollThenProcess(sampled: boolean): Promise<void> {
+    const started = sampled ? performance.now() : 0;
+    let record: BrokerValue<KafkaPayload> | null;
+    try {
+      record = await this.consumer.poll(this.pollTimeoutMs);
+    } catch (error) {
+      if (this.isSkippable(error)) return;
+      throw error;
+    }
+    if (sampled) this.metrics.samplePoll(performance.now() - started);
+    if (record !== null) this.take(record);
+    // The poll may have waited its whole timeout: time-based commits need a fresh clock.
+    const now = this.clock.now();
+    this.committer.now = now;
+    const waiting = this.process(now, sampled);
+    if (waiting !== undefined) await waiting;
+  }
+
+  /** Transport trouble skips the iteration (§3.2); end of partition is only information. */
+  private isSkippable(error: unknown): boolean {
+    if (error instanceof RecoverableError) {
+      this.logger.warn({ err: error }, "consumer.poll_failed");
+      return true;
+    }
+    return error instanceof EndOfPartition;
+  }
+
+  private process(now: number, sampled: boolean): Promise<void> | undefined {
     const strategy = this.strategy;
     if (strategy === null) {
       if (this.pending !== null) throw new InvalidStateError("message without an active strategy");
-      return;
+      return undefined;
     }
     const started = sampled ? performance.now() : 0;
     try {
       strategy.poll();
     } catch (error) {
       if (!(error instanceof InvalidMessage)) throw error;
-      // Give the strategy a chance to forward the invalid offset before anything newer.
-      await this.handleInvalid(error);
-      return;
+      // Ends the iteration: the strategy gets to forward the invalid offset before anything newer.
+      return this.handleInvalid(error);
     }
     const pending = this.pending;
     let rejected = false;
@@ -216,10 +243,15 @@ export class StreamProcessor {
         else throw error;
       }
     }
-    // Processing time is the chain's own; the backpressure wait below is counted apart.
+    // Processing time is the chain's own; a backpressure wait is counted apart.
     if (sampled) this.metrics.sampleProcessing(performance.now() - started);
-    if (rejected) await this.onRejected(now);
-    else if (invalid !== null) await this.handleInvalid(invalid);
+    if (rejected) return this.thenCommit(this.onRejected(now));
+    if (invalid !== null) return this.thenCommit(this.handleInvalid(invalid));
+    return this.committer.requested ? this.committer.flush() : undefined;
+  }
+
+  private async thenCommit(waiting: Promise<void>): Promise<void> {
+    await waiting;
     if (this.committer.requested) await this.committer.flush();
   }
 

@@ -5,11 +5,15 @@ import { kafkaBackend } from "../../consumers/backends.ts";
 import { AUTO_OFFSET_RESETS } from "../../consumers/kafka-offset-reset.ts";
 import { availableConsumers, consumerDefinition, type RegisteredConsumer } from "../../consumers/registry.ts";
 import { type RunningConsumer, startConsumer } from "../../consumers/runner.ts";
-import { type ConsumerOverrides, resolveConsumerSettings, UnknownConsumerError } from "../../consumers/settings.ts";
+import {
+  type ConsumerOverrides,
+  resolveConsumerSettings,
+  UnknownConsumerError,
+} from "../../consumers/settings.ts";
 import { startMetricsServer } from "../../observability/http.ts";
 import { createLogger, type Logger } from "../../observability/logger.ts";
 import { getProcessMetrics } from "../../observability/metrics.ts";
-import { positiveInt, nonNegativeInt, UsageError } from "../usage.ts";
+import { nonNegativeInt, positiveInt, UsageError } from "../usage.ts";
 import { LOG_LEVELS, readTopology, resolveOptions, TOPOLOGY_FLAG } from "./context.ts";
 
 // `ingest consumer run NAME` and `ingest consumer list`. Run resolves the settings once
@@ -53,7 +57,8 @@ export function optionOverrides(flags: RunFlags): Partial<Options> {
 
 /** The flags that override the consumer's topology.yaml entry. */
 export function settingsOverrides(flags: RunFlags): ConsumerOverrides {
-  if (flags.enableDlq && flags.disableDlq) throw new UsageError("--enable-dlq and --disable-dlq contradict each other");
+  if (flags.enableDlq && flags.disableDlq)
+    throw new UsageError("--enable-dlq and --disable-dlq contradict each other");
   return {
     ...(flags.consumerGroup !== undefined ? { groupId: flags.consumerGroup } : {}),
     ...(flags.maxBatchSize !== undefined ? { maxBatchSize: flags.maxBatchSize } : {}),
@@ -82,12 +87,19 @@ export function definitionFor(topology: Topology, name: string): RegisteredConsu
  * SIGTERM/SIGINT: the first asks the consumer to drain and stop, a second to terminate at
  * once. A signal during startup is remembered and acted on as soon as the consumer runs.
  */
-function handleSignals(logger: Logger): { attach(running: RunningConsumer): void; detach(): void; forced(): boolean } {
+function handleSignals(logger: Logger): {
+  attach(running: RunningConsumer): void;
+  detach(): void;
+  forced(): boolean;
+} {
   let running: RunningConsumer | undefined;
   let received = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     received += 1;
-    logger.info({ signal, count: received }, received === 1 ? "consumer.shutdown_signal" : "consumer.terminate_signal");
+    logger.info(
+      { signal, count: received },
+      received === 1 ? "consumer.shutdown_signal" : "consumer.terminate_signal",
+    );
     if (running === undefined) {
       if (received > 1) process.exit(1);
       return;
@@ -182,7 +194,13 @@ export function printConsumerList(topology: Topology, json: boolean, out: (line:
     ]),
   ];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => (row[column] ?? "").length)));
-  for (const row of table) out(row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+  for (const row of table)
+    out(
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    );
 }
 
 export function createConsumerCommand(): Command {
@@ -192,20 +210,31 @@ export function createConsumerCommand(): Command {
     .description("Run one consumer on Kafka until SIGTERM/SIGINT (drains, commits and leaves the group).")
     .argument("<name>", "consumer name from the topology: relay-intake, normalize, grouping, storage")
     .option("--consumer-group <group>", "consumer group (default: the consumer's groupId in the topology)")
-    .option("--max-batch-size <n>", "messages per batch (default: topology, then INGEST_MAX_BATCH_SIZE)", positiveInt("--max-batch-size"))
+    .option(
+      "--max-batch-size <n>",
+      "messages per batch (default: topology, then INGEST_MAX_BATCH_SIZE)",
+      positiveInt("--max-batch-size"),
+    )
     .option(
       "--max-batch-time-ms <ms>",
       "longest a batch stays open (default: topology, then INGEST_MAX_BATCH_TIME_MS)",
       positiveInt("--max-batch-time-ms"),
     )
-    .option("--concurrency <n>", "worker threads for CPU steps (default: topology, then INGEST_CONCURRENCY)", positiveInt("--concurrency"))
+    .option(
+      "--concurrency <n>",
+      "worker threads for CPU steps (default: topology, then INGEST_CONCURRENCY)",
+      positiveInt("--concurrency"),
+    )
     .addOption(
       new Option("--auto-offset-reset <policy>", "where a group without committed offsets starts").choices(
         AUTO_OFFSET_RESETS,
       ),
     )
     .option("--strict-offset-reset", "fail when a committed offset is out of range (the default)")
-    .option("--no-strict-offset-reset", "reset an out-of-range committed offset by --auto-offset-reset (loses or replays data)")
+    .option(
+      "--no-strict-offset-reset",
+      "reset an out-of-range committed offset by --auto-offset-reset (loses or replays data)",
+    )
     .option("--healthcheck-file <path>", "file touched at most once a second while the loop is healthy")
     .option("--enable-dlq", "route invalid messages to the input topic's DLQ topic (the default)")
     .option("--disable-dlq", "skip invalid messages (counted and logged) instead of dead-lettering them")
@@ -214,8 +243,15 @@ export function createConsumerCommand(): Command {
       "longest gap between polls before the loop counts as stuck; also the rebalance timeout",
       positiveInt("--max-poll-interval-ms"),
     )
-    .option("--group-instance-id <id>", "static membership id (accepted; kafkajs 2.2.4 cannot use it, see docs/operations.md)")
-    .option("--metrics-port <port>", "serve /metrics and /health on this port (0: off)", nonNegativeInt("--metrics-port"))
+    .option(
+      "--group-instance-id <id>",
+      "static membership id (accepted; kafkajs 2.2.4 cannot use it, see docs/operations.md)",
+    )
+    .option(
+      "--metrics-port <port>",
+      "serve /metrics and /health on this port (0: off)",
+      nonNegativeInt("--metrics-port"),
+    )
     .addOption(new Option("--log-level <level>", "pino log level").choices(LOG_LEVELS))
     .option(...TOPOLOGY_FLAG)
     .action(async (name: string, flags: RunFlags) => {

@@ -1,5 +1,5 @@
 import { loadOptions, OptionError, type Options } from "../../config/options.ts";
-import { loadTopology, TopologyError, type Topology } from "../../config/topology.ts";
+import { loadTopology, type Topology, TopologyError } from "../../config/topology.ts";
 import { createLogger, type Logger } from "../../observability/logger.ts";
 import { KafkaAdmin } from "../../producers/kafka-admin.ts";
 import { createKafkaClient, kafkaClientConfig } from "../../producers/kafka-client.ts";
@@ -29,7 +29,9 @@ export async function readTopology(path: string): Promise<Topology> {
   } catch (error) {
     if (error instanceof TopologyError) throw new UsageError(error.message);
     if (error instanceof Error && "code" in error && (error.code === "ENOENT" || error.code === "EISDIR")) {
-      throw new UsageError(`cannot read the topology file ${path} (${error.code}); pass --topology FILE or set INGEST_TOPOLOGY`);
+      throw new UsageError(
+        `cannot read the topology file ${path} (${error.code}); pass --topology FILE or set INGEST_TOPOLOGY`,
+      );
     }
     throw error;
   }
@@ -40,12 +42,18 @@ export function commandLogger(options: Pick<Options, "logLevel">, name: string):
   return createLogger({ level: options.logLevel, name, destination: "stderr" });
 }
 
-export function openAdmin(options: Pick<Options, "kafkaBrokers" | "kafkaClientId">, logger: Logger): KafkaAdmin {
+export function openAdmin(
+  options: Pick<Options, "kafkaBrokers" | "kafkaClientId">,
+  logger: Logger,
+): KafkaAdmin {
   return KafkaAdmin.create(createKafkaClient(kafkaClientConfig(options), logger));
 }
 
 /** `--topology FILE`, shared by every command that reads the topology. */
-export const TOPOLOGY_FLAG = ["--topology <file>", "topology file (default: option topologyFile, INGEST_TOPOLOGY)"] as const;
+export const TOPOLOGY_FLAG = [
+  "--topology <file>",
+  "topology file (default: option topologyFile, INGEST_TOPOLOGY)",
+] as const;
 
 /** Parses a `--log-level` value. */
 export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;

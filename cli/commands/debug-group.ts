@@ -58,7 +58,9 @@ function readProjectConfig(file: string | undefined, io: DebugGroupIo): ProjectG
   try {
     raw = parseYaml(io.readInput(file));
   } catch (error) {
-    throw new UsageError(`--project-config ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `--project-config ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const parsed = projectConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) {
@@ -135,7 +137,9 @@ export function runDebugGroup(file: string, flags: Flags, io: DebugGroupIo = pro
     );
     const normalized = normalizeEvent(event, config);
     if (isRejected(normalized)) {
-      io.err(`ingest debug group: rejected by normalization: ${normalized.rejected.reason}: ${normalized.rejected.message}\n`);
+      io.err(
+        `ingest debug group: rejected by normalization: ${normalized.rejected.reason}: ${normalized.rejected.message}\n`,
+      );
       return 1;
     }
     grouped = toStoredEvent(normalized);

@@ -103,7 +103,12 @@ export function planTopology(topology: Topology, cluster: ReadonlyMap<string, Cl
     }
     let differs = false;
     if (spec.partitions > actual.partitions) {
-      plan.changes.push({ kind: "add-partitions", topic: spec.name, from: actual.partitions, to: spec.partitions });
+      plan.changes.push({
+        kind: "add-partitions",
+        topic: spec.name,
+        from: actual.partitions,
+        to: spec.partitions,
+      });
       differs = true;
     } else if (spec.partitions < actual.partitions) {
       plan.refusals.push({

@@ -104,7 +104,9 @@ export async function runTopologyApply(flags: Flags, io: TopologyCommandIo = pro
     if (plan.changes.length > 0) {
       if (!flags.yes) {
         if (io.confirm === undefined) {
-          throw new UsageError("topology apply changes the cluster: pass --yes (there is no terminal to confirm on)");
+          throw new UsageError(
+            "topology apply changes the cluster: pass --yes (there is no terminal to confirm on)",
+          );
         }
         if (!(await io.confirm(`Apply ${plan.changes.length} change(s)? [y/N] `))) {
           io.err("topology apply: nothing changed");

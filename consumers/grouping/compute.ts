@@ -166,7 +166,8 @@ function finishStrategy(
     }
     return hash;
   };
-  if (others.length > 0) for (const [name, component] of priorities) priorityByHash.set(hashOf(component), name);
+  if (others.length > 0)
+    for (const [name, component] of priorities) priorityByHash.set(hashOf(component), name);
   for (const name of others) {
     const component = result.get(name)!;
     const match = priorityByHash.get(hashOf(component));
@@ -241,12 +242,18 @@ interface ClassifiedStack {
   readonly facts: StackFacts | undefined;
 }
 
-function normalizeStacktraces(event: GroupingEvent, compiled: CompiledGroupingConfig): Map<GroupingStacktrace, ClassifiedStack> {
+function normalizeStacktraces(
+  event: GroupingEvent,
+  compiled: CompiledGroupingConfig,
+): Map<GroupingStacktrace, ClassifiedStack> {
   const classified = new Map<GroupingStacktrace, ClassifiedStack>();
   for (const { stacktrace, exception } of stacktracesOf(event)) {
     if (stacktrace.frames.length === 0) continue;
     const frames = toMatchFrames(stacktrace.frames, event.platform);
-    const facts = compiled.stacktraceRules.classify(frames, exception ? exceptionData(exception) : NO_EXCEPTION);
+    const facts = compiled.stacktraceRules.classify(
+      frames,
+      exception ? exceptionData(exception) : NO_EXCEPTION,
+    );
     for (const frame of stacktrace.frames) if (frame.inApp === undefined) frame.inApp = false;
     classified.set(stacktrace, { frames, facts });
   }
@@ -261,7 +268,9 @@ function componentVariant(root: GroupingComponent, memo: HashMemo): GroupingVari
   const values = root.contributingValues();
   let hash: string | null = null;
   if (root.contributes) {
-    const contributing = root.values.filter((v): v is GroupingComponent => v instanceof GroupingComponent && v.contributes);
+    const contributing = root.values.filter(
+      (v): v is GroupingComponent => v instanceof GroupingComponent && v.contributes,
+    );
     hash = (contributing.length === 1 ? memo.get(contributing[0]!) : undefined) ?? hashValues(values);
   }
   return {

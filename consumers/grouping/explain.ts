@@ -30,7 +30,8 @@ function renderVariant(name: string, variant: GroupingVariant, out: string[]): v
   if (variant.hint !== null) out.push(`  why: ${variant.hint}`);
   if (variant.values !== undefined) out.push(`  fingerprint: ${JSON.stringify(variant.values)}`);
   const rule = variant.fingerprintInfo?.matched_rule;
-  if (rule !== undefined) out.push(`  matched ${rule.is_builtin ? "built-in " : ""}fingerprint rule: ${rule.text}`);
+  if (rule !== undefined)
+    out.push(`  matched ${rule.is_builtin ? "built-in " : ""}fingerprint rule: ${rule.text}`);
   if (variant.component !== undefined) renderComponent(variant.component, 1, out);
   out.push(`  hashed values: ${JSON.stringify(variant.contributingValues)}`);
 }

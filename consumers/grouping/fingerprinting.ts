@@ -448,7 +448,13 @@ class FingerprintLineParser {
     if (fingerprint.length === 0 && Object.keys(attributes).length === 0) {
       this.fail("expected_fingerprint", "expected a fingerprint after '->'");
     }
-    return { matchers, matchersByType: groupMatchers(matchers), fingerprint, attributes, builtin: this.builtin };
+    return {
+      matchers,
+      matchersByType: groupMatchers(matchers),
+      fingerprint,
+      attributes,
+      builtin: this.builtin,
+    };
   }
 
   private parseValue(): string {

@@ -46,8 +46,16 @@ const HAS_DIGIT = (s: string): boolean => DIGIT.test(s);
 const HEX_LETTERS = /[a-fA-F]{8}/;
 
 const PATTERNS: ReadonlyArray<Pattern> = [
-  { name: "email", possible: (s) => s.includes("@"), source: "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*" },
-  { name: "url", possible: (s) => s.includes("://"), source: "\\b(?:wss?|https?|ftp)://[^\\s/$.?#][^\\n][^\\s]*" },
+  {
+    name: "email",
+    possible: (s) => s.includes("@"),
+    source: "[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*",
+  },
+  {
+    name: "url",
+    possible: (s) => s.includes("://"),
+    source: "\\b(?:wss?|https?|ftp)://[^\\s/$.?#][^\\n][^\\s]*",
+  },
   {
     name: "hostname",
     possible: (s) => s.includes("."),
@@ -194,6 +202,7 @@ export function normalizeMessageForGrouping(message: string): string {
 }
 
 // Python's str.splitlines() boundaries.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Python splits lines at \x1c-\x1e
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
 
 function splitLines(text: string): string[] {

@@ -41,37 +41,53 @@ function replaceEnclosedString(s: string, start: string, end: string, replacemen
 /** Splits on whitespace outside of any bracket pair. */
 function splitFuncTokens(s: string): string[] {
   const tokens: string[] = [];
-  let buf = "";
-  let hasBuf = false;
   const stack: string[] = [];
-  let end = 0;
+  // A token is every character between whitespace at bracket depth 0, including the
+  // bracketed parts it contains.
+  let start = -1;
   for (let idx = 0; idx < s.length; idx++) {
     const char = s[idx]!;
     const closer = PAIRS[char];
     if (closer !== undefined) {
       stack.push(closer);
-    } else if (stack.length > 0 && char === stack[stack.length - 1]) {
-      stack.pop();
-      if (stack.length === 0) {
-        buf += s.slice(end, idx + 1);
-        hasBuf = true;
-        end = idx + 1;
-      }
-    } else if (stack.length === 0) {
-      if (/\s/.test(char)) {
-        if (hasBuf) tokens.push(buf);
-        buf = "";
-        hasBuf = false;
-      } else {
-        buf += s.slice(end, idx + 1);
-        hasBuf = true;
-      }
-      end = idx + 1;
+      if (start === -1) start = idx;
+    } else if (stack.length > 0) {
+      if (char === stack[stack.length - 1]) stack.pop();
+    } else if (WHITESPACE.test(char)) {
+      if (start !== -1) tokens.push(s.slice(start, idx));
+      start = -1;
+    } else if (start === -1) {
+      start = idx;
     }
   }
-  if (hasBuf) tokens.push(buf);
+  // An unbalanced bracket swallows the rest of the text into the last token.
+  if (start !== -1) {
+    if (stack.length === 0) tokens.push(s.slice(start));
+    else {
+      const closedAt = lastBalancedEnd(s, start);
+      if (closedAt > start) tokens.push(s.slice(start, closedAt));
+    }
+  }
   return tokens;
 }
+
+/** Where Sentry's tokenizer stops adding text when brackets never close. */
+function lastBalancedEnd(s: string, start: number): number {
+  const stack: string[] = [];
+  let end = start;
+  for (let idx = start; idx < s.length; idx++) {
+    const char = s[idx]!;
+    const closer = PAIRS[char];
+    if (closer !== undefined) stack.push(closer);
+    else if (stack.length > 0 && char === stack[stack.length - 1]) {
+      stack.pop();
+      if (stack.length === 0) end = idx + 1;
+    } else if (stack.length === 0) end = idx + 1;
+  }
+  return end;
+}
+
+const WHITESPACE = /\s/;
 
 function processArgs(value: string): string {
   const trimmed = value.trim();
@@ -136,12 +152,22 @@ export function trimNativeFunctionName(original: string): string {
   return decl ? decl[1]! : fn;
 }
 
+// Native function names repeat across events; trimming them is the costly part.
+const NATIVE_CACHE_LIMIT = 50_000;
+const nativeCache = new Map<string, string>();
+
 /** The function name Sentry groups on for `platform` (the frame's or the event's). */
 export function trimFunctionName(fn: string, platform: string | undefined): string {
   if (platform === "csharp") {
     const cut = fn.indexOf(" (");
     return cut === -1 ? fn : fn.slice(0, cut);
   }
-  if (behaviorFamily(platform) === "native") return trimNativeFunctionName(fn);
-  return fn;
+  if (behaviorFamily(platform) !== "native") return fn;
+  let trimmed = nativeCache.get(fn);
+  if (trimmed === undefined) {
+    trimmed = trimNativeFunctionName(fn);
+    if (nativeCache.size >= NATIVE_CACHE_LIMIT) nativeCache.clear();
+    nativeCache.set(fn, trimmed);
+  }
+  return trimmed;
 }

@@ -11,7 +11,6 @@ import {
   type ProcessingStrategy,
   type ProcessingStrategyFactory,
   Produce,
-  RunTask,
   RunTaskAsync,
   systemClock,
   Unbatch,
@@ -25,17 +24,17 @@ import type { ConsumerContext, ConsumerSettings } from "../definition.ts";
 import type { AttachmentStore } from "./attachment-store.ts";
 import { AttachmentJoiner } from "./attachments.ts";
 import type { ChunkStore } from "./chunk-store.ts";
-import { decodeIntakeRecord, type IntakeItem, intakeLimits, type ResolvedItem } from "./decode.ts";
+import { intakeLimits, type ResolvedItem } from "./decode.ts";
 import type { DedupeStore } from "./dedupe.ts";
 import { BatchProcessor, type BatchTopics, type IntakeOutput } from "./process-batch.ts";
-import { resolveProject } from "./project-lookup.ts";
+import { intakeRecord } from "./project-lookup.ts";
 import { RoutingProducer } from "./routing.ts";
 import { type StateRetry, stateRetryPolicy } from "./state-retry.ts";
 
 // relay-intake's chain, top to bottom in the order data flows:
 //
-//   RunTask(decode)              Relay msgpack → item; payload parsed and checked; or InvalidMessage
-//   RunTaskAsync(project)        the project must exist (InvalidMessage unknown-project)
+//   RunTaskAsync(record)         Relay msgpack → item, payload parsed and checked, project
+//                                looked up (project-lookup.ts); or InvalidMessage
 //   Batch(size|time)             one batch per round of Redis work
 //   RunTaskAsync(batch, 1 at a time)   chunks stored, events claimed, attachments joined,
 //                                outputs built (process-batch.ts)
@@ -46,8 +45,8 @@ import { type StateRetry, stateRetryPolicy } from "./state-retry.ts";
 // Ordering: every step emits in input order and the batch step runs one batch at a time,
 // so a chunk is stored before any later record of its partition is processed.
 // Backpressure during a Redis outage: the batch keeps retrying, the batch step (one batch
-// pending) rejects the next, Batch fills and rejects, the lookup queue fills and rejects,
-// RunTask carries one record and rejects, and the processor pauses the partitions.
+// pending) rejects the next, Batch fills and rejects, the per-record queue fills and
+// rejects, and the processor holds the record and pauses the partitions.
 
 export interface RelayIntakeDeps {
   readonly dedupe: DedupeStore;
@@ -57,7 +56,7 @@ export interface RelayIntakeDeps {
   readonly eventsRawCodec: Codec<EventRawRecord>;
 }
 
-/** Lookups in flight; the sources cache, so most settle at once and this only bounds a cold start. */
+/** Records in the per-record step at once; project sources cache, so most settle at once. */
 const LOOKUP_CONCURRENCY = 64;
 
 /** `outputs` of relay-intake in topology.yaml: events-raw first, then user-reports. */
@@ -171,17 +170,16 @@ class RelayIntakeStrategyFactory implements ProcessingStrategyFactory<KafkaPaylo
       clock,
       instrumentation,
     });
-    const lookup = new RunTaskAsync<IntakeItem, ResolvedItem>(
-      (message) => resolveProject(message, this.deps.projects, retry),
+    const perRecord = new RunTaskAsync<KafkaPayload, ResolvedItem>(
+      (message) => {
+        const value = message.value;
+        if (value.kind !== "broker") throw new TypeError("the relay-intake chain reads broker records only");
+        return intakeRecord(value, limits, this.deps.projects, retry);
+      },
       batch,
       { concurrency: LOOKUP_CONCURRENCY, maxPending: Math.max(LOOKUP_CONCURRENCY, settings.maxBatchSize) },
     );
-    const decode = new RunTask<KafkaPayload, IntakeItem>((message) => {
-      const value = message.value;
-      if (value.kind !== "broker") throw new TypeError("the relay-intake chain reads broker records only");
-      return decodeIntakeRecord(value, limits);
-    }, lookup);
-    return new AbortWhenStopped(decode, stop);
+    return new AbortWhenStopped(perRecord, stop);
   }
 
   async shutdown(): Promise<void> {

@@ -16,9 +16,10 @@ import { type EventFacts, readEventPayload } from "./process-event.ts";
 import { IntakeRuleError } from "./reasons.ts";
 import { readUserReport, type UserReport } from "./user-report.ts";
 
-// The first step of the chain: everything that can be decided from one record alone.
-// Whatever fails here is raised as InvalidMessage while the record is still a broker value,
-// the only place the processor can dead-letter it (specs/arroyo.md §2.2, Arroyo #373).
+// Everything that can be decided from one record alone (the per-record step runs this,
+// then looks the project up: project-lookup.ts). Whatever fails here is raised as
+// InvalidMessage while the record is still a broker value, the only place the processor
+// can dead-letter it (specs/arroyo.md §2.2, Arroyo #373).
 //
 // Every input topic accepts all four Relay message types. Sentry's per-topic consumers
 // reject the types they do not handle, but Relay never writes chunks or reports to

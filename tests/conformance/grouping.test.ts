@@ -97,7 +97,9 @@ describe("Sentry grouping snapshots (newstyle:2023-01-11)", () => {
       expect(result.hashes).toEqual(difference.ourHashes);
       if (difference.matchesSnapshotWith !== undefined) {
         const patched = { ...input, ...difference.matchesSnapshotWith };
-        expect(mismatches(computeGrouping(patched, projectConfigFromTestKeys(patched)), expected)).toEqual([]);
+        expect(mismatches(computeGrouping(patched, projectConfigFromTestKeys(patched)), expected)).toEqual(
+          [],
+        );
       }
     });
   }

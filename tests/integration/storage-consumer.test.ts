@@ -30,7 +30,8 @@ import {
   createKafkaProducerFactory,
   type KafkaProducerFactory,
 } from "../../producers/kafka-producer-factory.ts";
-import { KafkaTestTopics, requireKafka, uniqueName } from "./support/kafka.ts";
+import { requireClickHouse, requireKafka, uniqueName } from "../helpers/services.ts";
+import { KafkaTestTopics } from "./support/kafka.ts";
 
 // The storage consumer end to end on the real Kafka and ClickHouse of scripts/services.sh:
 // `events` messages built from Sentry's fixture inserts with fresh event ids, consumed by
@@ -38,8 +39,7 @@ import { KafkaTestTopics, requireKafka, uniqueName } from "./support/kafka.ts";
 // and dropped afterwards). One test stops ClickHouse for 20 s, which other helpers' runs
 // notice briefly; it always starts it again.
 
-const run = `${process.pid}_${Date.now().toString(36)}`;
-const database = `storage_consumer_it_${run}`;
+const database = uniqueName("storage_consumer_it");
 const logger = silentLogger();
 const baseOptions: Options = loadOptions(process.env, {
   clickhouseDatabase: database,
@@ -55,21 +55,6 @@ const exec = promisify(execFile);
 let topics: KafkaTestTopics;
 let producers: KafkaProducerFactory;
 let clickhouse: ClickHouseClient;
-
-async function requireClickHouse(): Promise<void> {
-  const probe = createStorageClickHouseClient(baseOptions, { requestTimeoutMs: 3000 });
-  try {
-    const ping = await probe.ping();
-    if (!ping.success) throw ping.error;
-  } catch (error) {
-    throw new Error(
-      `ClickHouse is not reachable at ${baseOptions.clickhouseUrl} (${String(error)}); ` +
-        "start it with: bash scripts/services.sh up clickhouse",
-    );
-  } finally {
-    await probe.close();
-  }
-}
 
 type Tuple = [number, string, Record<string, unknown>, unknown];
 
@@ -258,9 +243,10 @@ async function services(command: "up" | "down"): Promise<void> {
   await exec("bash", [SERVICES, command, "clickhouse"], { timeout: 180_000 });
 }
 
+requireKafka();
+requireClickHouse();
+
 beforeAll(async () => {
-  await requireKafka();
-  await requireClickHouse();
   topics = new KafkaTestTopics(logger);
   producers = createKafkaProducerFactory(baseOptions, { logger });
   clickhouse = createStorageClickHouseClient(baseOptions);

@@ -11,8 +11,8 @@ import { compileRule, type ExceptionData, type StacktraceRule } from "./rule.ts"
 //    keeps the innermost N contributing frames, `min-frames` discards short stack traces.
 // Frames are ordered oldest first, the crashing frame last (Sentry's order).
 
-export { type ExceptionData, NO_EXCEPTION, type StacktraceRule } from "./rule.ts";
 export { type MatchFrame, toMatchFrames } from "./match-frame.ts";
+export { type ExceptionData, NO_EXCEPTION, type StacktraceRule } from "./rule.ts";
 
 function rangeOf(range: "up" | "down" | undefined, index: number, length: number): [number, number] {
   if (range === "up") return [index + 1, length];

@@ -52,7 +52,10 @@ function normalizePath(value: string | undefined): string | undefined {
   return lower.includes("\\") ? lower.replaceAll("\\", "/") : lower;
 }
 
-export function toMatchFrames(frames: ReadonlyArray<GroupingFrame>, eventPlatform: string | undefined): MatchFrame[] {
+export function toMatchFrames(
+  frames: ReadonlyArray<GroupingFrame>,
+  eventPlatform: string | undefined,
+): MatchFrame[] {
   return frames.map((frame) => {
     const fn = frame.function || "<unknown>";
     return {
@@ -133,7 +136,8 @@ export class NeedleIndex {
     if (found === undefined) {
       const ids: number[] = [];
       // Path-like values are also matched with a leading slash.
-      const subject = field === "function" || field === "module" || field === "category" ? value : `/${value}`;
+      const subject =
+        field === "function" || field === "module" || field === "category" ? value : `/${value}`;
       for (const [needle, id] of needles) if (subject.includes(needle)) ids.push(id);
       found = ids.length === 0 ? NONE : ids;
       if (this.cachedValues >= VALUE_CACHE_LIMIT) {
@@ -186,7 +190,8 @@ export class StackFacts {
     this.categoriesDirty = false;
     for (const f of this.frames) {
       const category = f.frame.category;
-      if (category !== undefined) for (const id of this.index.contained("category", category.toLowerCase())) this.present[id] = 1;
+      if (category !== undefined)
+        for (const id of this.index.contained("category", category.toLowerCase())) this.present[id] = 1;
     }
   }
 }

@@ -50,7 +50,11 @@ function fieldPredicate(matcher: Extract<MatcherAst, { kind: "field" }>): FrameP
       };
   }
   const read: (frame: MatchFrame) => string | undefined =
-    matcher.field === "package" ? (f) => f.package : matcher.field === "filename" ? (f) => f.filename : (f) => f.path;
+    matcher.field === "package"
+      ? (f) => f.package
+      : matcher.field === "filename"
+        ? (f) => f.filename
+        : (f) => f.path;
   // Path-like values are lower-cased already, and are also tried with a leading slash so
   // that `**/foo/**` matches `foo/x`.
   return (frame) => {
@@ -88,9 +92,19 @@ function compileMatcher(matcher: MatcherAst): FrameMatcher | ExceptionMatcher {
   }
   if (matcher.kind === "app") {
     const expected = matcher.expected;
-    return { offset, negated: matcher.negated, test: (f: MatchFrame) => (f.frame.inApp ?? false) === expected, cost: 1 };
+    return {
+      offset,
+      negated: matcher.negated,
+      test: (f: MatchFrame) => (f.frame.inApp ?? false) === expected,
+      cost: 1,
+    };
   }
-  return { offset, negated: matcher.negated, test: fieldPredicate(matcher), cost: matcher.field === "category" ? 2 : 3 };
+  return {
+    offset,
+    negated: matcher.negated,
+    test: fieldPredicate(matcher),
+    cost: matcher.field === "category" ? 2 : 3,
+  };
 }
 
 export interface StacktraceRule {

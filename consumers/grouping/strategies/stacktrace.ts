@@ -15,9 +15,11 @@ const CLOJURE = /(\$fn__)\d+/g;
 const JAVA_ENHANCER_BY = /(\$\$?EnhancerBy[\w_]+?\$?\$)[a-fA-F0-9]+(_[0-9]+)?/g;
 const JAVA_FAST_CLASS_BY = /(\$\$?FastClassBy[\w_]+?\$?\$)[a-fA-F0-9]+(_[0-9]+)?/g;
 const JAVA_HIBERNATE_PROXY = /(\$\$?HibernateProxy\$?\$)\w+(_[0-9]+)?/g;
-// Python's str.split() whitespace.
+// Python's str.split() whitespace, which includes the \x1c-\x1f separators.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Python counts these as whitespace
 const PY_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 // Anything but single inner spaces needs the full split-and-join.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Python counts these as whitespace
 const NEEDS_COLLAPSE = /[\t\n\v\f\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]| {2}/;
 
 export function hasUrlOrigin(path: string | undefined, filesCountAsUrls: boolean): boolean {
@@ -94,10 +96,13 @@ function codePointLength(text: string): number {
 
 function contextLineComponent(frame: GroupingFrame, platform: string | undefined): GroupingComponent {
   const raw = frame.contextLine ?? "";
-  const line = raw
-    .split(PY_WHITESPACE)
-    .filter((part) => part !== "")
-    .join(" ");
+  const trimmed = raw.trim();
+  const line = NEEDS_COLLAPSE.test(trimmed)
+    ? raw
+        .split(PY_WHITESPACE)
+        .filter((part) => part !== "")
+        .join(" ")
+    : trimmed;
   if (line === "") return new GroupingComponent("context_line");
   const component = new GroupingComponent("context_line", { values: [line] });
   if (codePointLength(raw) > 120) {
@@ -240,7 +245,8 @@ function singleStacktraceVariant(
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i]!;
     const component = frameComponents[i]!;
-    if (isRecursion(frame, previous)) component.update({ contributes: false, hint: "ignored due to recursion" });
+    if (isRecursion(frame, previous))
+      component.update({ contributes: false, hint: "ignored due to recursion" });
     if (variant === "app" && !frame.inApp) component.update({ contributes: false });
     components.push(component);
     previous = frame;
@@ -293,7 +299,13 @@ export function stacktraceVariants(
 ): ComponentsByVariant {
   // Frame components depend only on the frame; build them once and copy for the second variant.
   const base = stacktrace.frames.map((frame) => frameComponent(frame, context.event.platform, context));
-  const app = singleStacktraceVariant("app", stacktrace, context, exception, base.map((c) => c.clone()));
+  const app = singleStacktraceVariant(
+    "app",
+    stacktrace,
+    context,
+    exception,
+    base.map((c) => c.clone()),
+  );
   const system = singleStacktraceVariant("system", stacktrace, context, exception, base);
 
   let inApp = 0;

@@ -7,7 +7,7 @@ import { type Logger, silentLogger } from "../../../observability/logger.ts";
 import type { BrokerValue, KafkaPayload, Partition } from "../../../pipelines/types.ts";
 import { KafkaAdmin } from "../../../producers/kafka-admin.ts";
 import { createKafkaClient, kafkaClientConfig } from "../../../producers/kafka-client.ts";
-import { uniqueName as sharedUniqueName } from "../../helpers/services.ts";
+import { probeKafka, uniqueName as sharedUniqueName } from "../../helpers/services.ts";
 
 // Shared by the real-Kafka suites: a reachability check that fails loudly (integration tests
 // never skip), unique names so parallel helpers' runs never share a topic or a group, and
@@ -17,6 +17,9 @@ export const kafkaOptions: Options = loadOptions(process.env);
 
 // Reachability and unique names come from the shared helpers (tests/helpers/services.ts).
 export { probeKafka, uniqueName } from "../../helpers/services.ts";
+
+/** Fails (never skips) with how to start Kafka when it is unreachable; await it in beforeAll. */
+export const requireKafka: () => Promise<void> = probeKafka;
 
 /** Creates topics for one suite and deletes them at the end. */
 export class KafkaTestTopics {

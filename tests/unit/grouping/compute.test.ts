@@ -17,8 +17,17 @@ const jsEvent = {
         value: "x is undefined",
         stacktrace: {
           frames: [
-            { function: "vendorThing", abs_path: "http://cdn.example.com/node_modules/lib/index.js", lineno: 3 },
-            { function: "App.render", abs_path: "http://example.com/static/app.js", lineno: 10, in_app: true },
+            {
+              function: "vendorThing",
+              abs_path: "http://cdn.example.com/node_modules/lib/index.js",
+              lineno: 3,
+            },
+            {
+              function: "App.render",
+              abs_path: "http://example.com/static/app.js",
+              lineno: 10,
+              in_app: true,
+            },
           ],
         },
       },
@@ -50,11 +59,16 @@ describe("computeGrouping", () => {
   });
 
   it("reports bad project rules and keeps grouping with the base rules", () => {
-    const compiled = compileGroupingConfig(settings("function:render -app\nfunction render +app", "type:X ->"));
+    const compiled = compileGroupingConfig(
+      settings("function:render -app\nfunction render +app", "type:X ->"),
+    );
     expect(compiled.problems.map((p) => p.kind)).toEqual(["stack_trace_rules", "fingerprint_rules"]);
     const stack = compiled.problems[0]!;
     expect(stack.kind === "stack_trace_rules" && stack.errors[0]!.line).toBe(2);
-    const result = computeGrouping(jsEvent, settings("function:render -app\nfunction render +app", "type:X ->"));
+    const result = computeGrouping(
+      jsEvent,
+      settings("function:render -app\nfunction render +app", "type:X ->"),
+    );
     expect(result.hashes).toEqual(computeGrouping(jsEvent, settings()).hashes);
   });
 
@@ -65,8 +79,12 @@ describe("computeGrouping", () => {
   });
 
   it("compiles each distinct rule text once", () => {
-    expect(compileGroupingConfig(settings("function:a -app"))).toBe(compileGroupingConfig(settings("function:a -app")));
-    expect(compileGroupingConfig(settings("function:a -app"))).not.toBe(compileGroupingConfig(settings("function:b -app")));
+    expect(compileGroupingConfig(settings("function:a -app"))).toBe(
+      compileGroupingConfig(settings("function:a -app")),
+    );
+    expect(compileGroupingConfig(settings("function:a -app"))).not.toBe(
+      compileGroupingConfig(settings("function:b -app")),
+    );
   });
 
   it("uses a legacy checksum verbatim, or its MD5 when it is not hex", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { computeGrouping } from "../../../consumers/grouping/compute.ts";
-import { fingerprintRulesJsonToText } from "../../../consumers/grouping/fixture-keys.ts";
 import { parseFingerprintRules } from "../../../consumers/grouping/fingerprinting.ts";
+import { fingerprintRulesJsonToText } from "../../../consumers/grouping/fixture-keys.ts";
 
 const base = {
   platform: "python",
@@ -16,7 +16,12 @@ const base = {
         stacktrace: {
           frames: [
             { function: "run", module: "worker.main", filename: "worker/main.py", in_app: true },
-            { function: "execute", module: "psycopg2.cursor", filename: "psycopg2/cursor.py", package: "/venv/lib/psycopg2" },
+            {
+              function: "execute",
+              module: "psycopg2.cursor",
+              filename: "psycopg2/cursor.py",
+              package: "/venv/lib/psycopg2",
+            },
           ],
         },
       },
@@ -25,7 +30,11 @@ const base = {
 };
 
 function group(fingerprintRules: string, event: Record<string, unknown> = base) {
-  return computeGrouping(event, { groupingConfig: "newstyle:2023-01-11", stackTraceRules: "", fingerprintRules });
+  return computeGrouping(event, {
+    groupingConfig: "newstyle:2023-01-11",
+    stackTraceRules: "",
+    fingerprintRules,
+  });
 }
 
 describe("server-side fingerprint rules", () => {
@@ -81,7 +90,10 @@ describe("server-side fingerprint rules", () => {
     const plain = group("");
     const hybrid = group("type:DatabaseError -> {{ default }}, extra");
     expect(hybrid.variants.app!.type).toBe("salted_component");
-    expect(hybrid.variants.app!.contributingValues).toEqual([...plain.variants.app!.contributingValues, "extra"]);
+    expect(hybrid.variants.app!.contributingValues).toEqual([
+      ...plain.variants.app!.contributingValues,
+      "extra",
+    ]);
     expect(hybrid.hashes).not.toEqual(plain.hashes);
   });
 
@@ -109,7 +121,14 @@ describe("server-side fingerprint rules", () => {
 
   it("round-trips Sentry's JSON rule form through the text syntax", () => {
     const text = fingerprintRulesJsonToText([
-      { matchers: [["type", 'Quo"te'], ["!value", "x*"]], fingerprint: ["{{ default }}", "a b"], attributes: { title: "T" } },
+      {
+        matchers: [
+          ["type", 'Quo"te'],
+          ["!value", "x*"],
+        ],
+        fingerprint: ["{{ default }}", "a b"],
+        attributes: { title: "T" },
+      },
     ]);
     const parsed = parseFingerprintRules(text);
     expect(parsed.ok).toBe(true);

@@ -43,8 +43,12 @@ describe("globs with globset semantics", () => {
   });
 
   it("extracts a literal every match contains", () => {
-    expect(requiredLiteral("**/*newrelic*/**", { literalSeparator: true, caseInsensitive: true })).toBe("newrelic");
-    expect(requiredLiteral("org.Apache.*", { literalSeparator: false, caseInsensitive: true })).toBe("org.apache.");
+    expect(requiredLiteral("**/*newrelic*/**", { literalSeparator: true, caseInsensitive: true })).toBe(
+      "newrelic",
+    );
+    expect(requiredLiteral("org.Apache.*", { literalSeparator: false, caseInsensitive: true })).toBe(
+      "org.apache.",
+    );
     expect(requiredLiteral("{a,b}", { literalSeparator: false, caseInsensitive: false })).toBe("");
   });
 });

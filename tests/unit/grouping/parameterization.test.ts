@@ -46,10 +46,14 @@ describe("message normalization for grouping", () => {
   });
 
   it("leaves single-line text without placeholders unchanged", () => {
-    expect(normalizeMessageForGrouping("Charlie didn't bring the ball back!")).toBe("Charlie didn't bring the ball back!");
+    expect(normalizeMessageForGrouping("Charlie didn't bring the ball back!")).toBe(
+      "Charlie didn't bring the ball back!",
+    );
   });
 
   it("parameterizes after trimming", () => {
-    expect(normalizeMessageForGrouping("Order 123 failed\nretry 4\nmore")).toBe("Order <int> failed\nretry <int>...");
+    expect(normalizeMessageForGrouping("Order 123 failed\nretry 4\nmore")).toBe(
+      "Order <int> failed\nretry <int>...",
+    );
   });
 });

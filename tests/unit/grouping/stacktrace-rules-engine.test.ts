@@ -4,7 +4,10 @@ import { computeGrouping } from "../../../consumers/grouping/compute.ts";
 // Stack-trace rule semantics, observed through the grouping result: frames are oldest first
 // (callers), the last frame is where the error happened.
 
-function event(functions: ReadonlyArray<string>, extra: Record<string, unknown> = {}): Record<string, unknown> {
+function event(
+  functions: ReadonlyArray<string>,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     platform: "python",
     exception: {
@@ -20,7 +23,11 @@ function event(functions: ReadonlyArray<string>, extra: Record<string, unknown> 
   };
 }
 
-function systemFunctions(rules: string, functions: ReadonlyArray<string>, extra?: Record<string, unknown>): string[] {
+function systemFunctions(
+  rules: string,
+  functions: ReadonlyArray<string>,
+  extra?: Record<string, unknown>,
+): string[] {
   const result = computeGrouping(event(functions, extra), {
     groupingConfig: "newstyle:2023-01-11",
     stackTraceRules: rules,
@@ -72,7 +79,11 @@ describe("stack-trace rule engine", () => {
   });
 
   it("the last matching in-app rule wins", () => {
-    expect(appVariantFunctions("function:b -app\nfunction:b +app", ["a", "b"])).toEqual(["a", "b", "ValueError"]);
+    expect(appVariantFunctions("function:b -app\nfunction:b +app", ["a", "b"])).toEqual([
+      "a",
+      "b",
+      "ValueError",
+    ]);
     expect(appVariantFunctions("function:b +app\nfunction:b -app", ["a", "b"])).toEqual(["a", "ValueError"]);
   });
 
@@ -89,7 +100,11 @@ describe("stack-trace rule engine", () => {
   });
 
   it("max-frames keeps the innermost contributing frames", () => {
-    expect(systemFunctions("function:* max-frames=2", ["a", "b", "c", "d"])).toEqual(["c", "d", "ValueError"]);
+    expect(systemFunctions("function:* max-frames=2", ["a", "b", "c", "d"])).toEqual([
+      "c",
+      "d",
+      "ValueError",
+    ]);
   });
 
   it("min-frames discards a stack trace that is too short, so the value groups instead", () => {
@@ -97,12 +112,20 @@ describe("stack-trace rule engine", () => {
   });
 
   it("exception matchers restrict a rule to matching exceptions", () => {
-    expect(systemFunctions("error.type:KeyError function:b -group", ["a", "b"])).toEqual(["a", "b", "ValueError"]);
+    expect(systemFunctions("error.type:KeyError function:b -group", ["a", "b"])).toEqual([
+      "a",
+      "b",
+      "ValueError",
+    ]);
     expect(systemFunctions("error.type:Value* function:b -group", ["a", "b"])).toEqual(["a", "ValueError"]);
   });
 
   it("family matchers only match frames of that family", () => {
-    expect(systemFunctions("family:javascript function:b -group", ["a", "b"])).toEqual(["a", "b", "ValueError"]);
+    expect(systemFunctions("family:javascript function:b -group", ["a", "b"])).toEqual([
+      "a",
+      "b",
+      "ValueError",
+    ]);
     expect(systemFunctions("family:other function:b -group", ["a", "b"])).toEqual(["a", "ValueError"]);
   });
 
@@ -122,7 +145,11 @@ describe("stack-trace rule engine", () => {
         ],
       },
     });
-    const rules = { groupingConfig: "newstyle:2023-01-11", stackTraceRules: "path:**/Vendor/** -app", fingerprintRules: "" };
+    const rules = {
+      groupingConfig: "newstyle:2023-01-11",
+      stackTraceRules: "path:**/Vendor/** -app",
+      fingerprintRules: "",
+    };
     for (const path of ["vendor/lib.py", "/src/VENDOR/lib.py"]) {
       const app = computeGrouping({ platform: "python", ...frames(path) }, rules).variants.app!;
       expect(app.contributingValues, path).toEqual(["main.py", "g", "E"]);

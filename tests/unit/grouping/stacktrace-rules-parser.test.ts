@@ -1,6 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseRuleLine, parseRules, type RuleSyntaxReason, ruleText } from "../../../consumers/grouping/enhancements/parse.ts";
+import {
+  parseRuleLine,
+  parseRules,
+  type RuleSyntaxReason,
+  ruleText,
+} from "../../../consumers/grouping/enhancements/parse.ts";
 import { parseFingerprintRules } from "../../../consumers/grouping/fingerprinting.ts";
 
 const RULES = new URL("../../../consumers/grouping/rules/", import.meta.url);
@@ -18,15 +23,17 @@ describe("stack-trace rule parser on the shipped rule files", () => {
   });
 
   it("reads caller/callee brackets, negation, quoted escapes and ranged actions", () => {
-    const wedged = parseRuleLine("[ !category:system ] | category:system | [ !category:system ] category=indirection");
-    expect(wedged.matchers.map((m) => (m.kind === "exception" ? "exception" : `${m.offset}:${m.negated}`))).toEqual([
-      "self:false",
-      "caller:true",
-      "callee:true",
-    ]);
+    const wedged = parseRuleLine(
+      "[ !category:system ] | category:system | [ !category:system ] category=indirection",
+    );
+    expect(
+      wedged.matchers.map((m) => (m.kind === "exception" ? "exception" : `${m.offset}:${m.negated}`)),
+    ).toEqual(["self:false", "caller:true", "callee:true"]);
     const dtor = parseRuleLine('family:native function:"*::\\\\{dtor\\\\}" category=dtor');
     expect(dtor.matchers[1]).toMatchObject({ kind: "field", field: "function", pattern: "*::\\{dtor\\}" });
-    const border = parseRuleLine("family:native function:std::panicking::begin_panic ^-group -group ^-app -app");
+    const border = parseRuleLine(
+      "family:native function:std::panicking::begin_panic ^-group -group ^-app -app",
+    );
     expect(border.actions).toEqual([
       { kind: "flag", flag: false, type: "group", range: "up" },
       { kind: "flag", flag: false, type: "group", range: undefined },

@@ -13,7 +13,10 @@ describe("function name trimming", () => {
     ["main::$_0::operator()", "main::lambda::operator()"],
     ["operator<<(std::ostream&, int)", "operator<<"],
     ["-[UIApplication _run]", "-[UIApplication _run]"],
-    ["__46+[FudgeGlobalHandler setupGlobalHandlersIfNeeded]_block_invoke_2", "__46+[FudgeGlobalHandler setupGlobalHandlersIfNeeded]_block_invoke_2"],
+    [
+      "__46+[FudgeGlobalHandler setupGlobalHandlersIfNeeded]_block_invoke_2",
+      "__46+[FudgeGlobalHandler setupGlobalHandlersIfNeeded]_block_invoke_2",
+    ],
     ["<redacted>", "<redacted>"],
   ])("native %s -> %s", (input, expected) => {
     expect(trimFunctionName(input, "cocoa")).toBe(expected);

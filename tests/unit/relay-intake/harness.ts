@@ -201,13 +201,11 @@ export async function startIntake(broker: MemoryBroker, setup: IntakeSetup = {})
       return producer;
     },
   };
-  const running = await startConsumer(definition, {
+  const running = await startChainInterim(definition, {
     settings: testSettings(setup.settings),
     options,
     backend,
-    mode: "embedded",
     metrics,
-    logger: silentLogger(),
   });
   running.done.catch(() => {});
   return {
@@ -273,4 +271,38 @@ export async function metricValue(metrics: Metrics, name: string, labels: Record
   return values
     .filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want))
     .reduce((sum, v) => sum + v.value, 0);
+}
+
+// INTERIM until the processor takes several input topics: one processor over a consumer
+// subscribed to both inputs, DLQ writes routed by their original_topic header.
+import { MemoryConsumer } from "../../../consumers/memory-consumer.ts";
+import { DeadLetterQueue, deadLetterConfig, StreamProcessor, streamProcessorConfig } from "../../../pipelines/index.ts";
+import type { Consumer } from "../../../consumers/types.ts";
+async function startChainInterim(
+  definition: ConsumerDefinition<RelayIntakeDeps>,
+  input: { settings: ConsumerSettings; options: Options; backend: ConsumerBackend; metrics: Metrics },
+): Promise<RunningConsumer> {
+  const context = { settings: input.settings, options: input.options, producerFactory: input.backend.producerFactory, metrics: input.metrics, logger: silentLogger() };
+  const resources = await definition.openResources(context, "embedded");
+  const factory = definition.buildStrategy(context, resources.deps);
+  const inner = input.backend.createConsumer(input.settings) as MemoryConsumer;
+  const consumer: Consumer = new Proxy(inner, {
+    get(target, prop, receiver) {
+      if (prop === "subscribe") return (_t: unknown, cb: unknown) => target.subscribe(input.settings.inputs, cb as never);
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  const dlqProducer = input.backend.producerFactory("dlq");
+  const routingDlq = {
+    produce: (_d: unknown, payload: KafkaPayload) => {
+      const topic = payload.headers.find(([k]) => k === "original_topic")?.[1].toString();
+      return dlqProducer.produce(input.settings.dlq.get(topic ?? "") ?? "missing", payload);
+    },
+    close: () => dlqProducer.close(),
+  };
+  const dlq = new DeadLetterQueue(routingDlq, deadLetterConfig(input.options, { topic: "x", consumer: input.settings.name }), input.metrics, silentLogger());
+  const processor = new StreamProcessor({ consumer, factory, metrics: input.metrics, logger: silentLogger(), dlq }, { ...streamProcessorConfig(input.options, { name: input.settings.name, topic: "x" }), pollTimeoutMs: 5 });
+  const done = processor.run();
+  return { settings: input.settings, processor, done, health: () => ({ healthy: true }), shutdown: () => processor.signalShutdown() } as RunningConsumer;
 }
