@@ -34,8 +34,9 @@ function fixtureCorpus(): Input[] {
 function typicalCorpus(count: number): Input[] {
   const settings = projectConfigFromTestKeys({});
   return Array.from({ length: count }, (_, i) => {
-    const event = typicalEvent(i + 1);
-    return { event, settings, text: JSON.stringify(event) };
+    // Parsed from text, as the consumer gets them from Kafka.
+    const text = JSON.stringify(typicalEvent(i + 1));
+    return { event: JSON.parse(text) as Record<string, unknown>, settings, text };
   });
 }
 

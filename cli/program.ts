@@ -21,7 +21,12 @@ export function buildProgram(): Command {
       // A usage error is one line, like main's UsageError lines (commander puts its "Did
       // you mean" hint on a second line); `--help` shows the rest.
       outputError: (text, write) =>
-        write(`ingest: ${text.trim().replace(/^error: /, "").replace(/\s*\n\s*/g, " ")}\n`),
+        write(
+          `ingest: ${text
+            .trim()
+            .replace(/^error: /, "")
+            .replace(/\s*\n\s*/g, " ")}\n`,
+        ),
     });
 
   program

@@ -155,6 +155,12 @@ export const OPTION_SPECS = {
     help: "How long grouping remembers an event id, so a redelivered event does not count twice in times_seen.",
     unit: "s",
   }),
+  groupingRequireRebuild: option<boolean>({
+    type: "boolean",
+    env: "INGEST_GROUPING_REQUIRE_REBUILD",
+    default: false,
+    help: "Grouping consumers wait for `ingest groups rebuild` when Redis holds no grouping state at start, instead of starting it afresh (set once Redis may have lost state that ClickHouse still has).",
+  }),
   projectConfigCacheTtlMs: option<number>({
     type: "integer",
     env: "INGEST_PROJECT_CONFIG_CACHE_TTL_MS",
@@ -342,14 +348,14 @@ export const OPTION_SPECS = {
     type: "integer",
     env: "INGEST_STATE_RETRY_INITIAL_MS",
     default: 100,
-    help: "First backoff after Redis was unavailable to relay-intake (the batch is retried, never dead-lettered).",
+    help: "First backoff after Redis was unavailable to relay-intake or grouping (the batch is retried, never dead-lettered).",
     unit: "ms",
   }),
   stateRetryMaxMs: option<number>({
     type: "integer",
     env: "INGEST_STATE_RETRY_MAX_MS",
     default: 5000,
-    help: "Backoff cap while Redis stays unavailable to relay-intake.",
+    help: "Backoff cap while Redis stays unavailable to relay-intake or grouping.",
     unit: "ms",
   }),
 

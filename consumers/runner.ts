@@ -88,7 +88,8 @@ export async function startConsumer<Deps>(
         consumer: backend.createConsumer(settings),
         factory,
         metrics,
-        logger,
+        // The processor names the consumer in its logs itself.
+        logger: input.logger,
         ...(dlq ? { dlq } : {}),
         ...(input.clock ? { clock: input.clock } : {}),
       },

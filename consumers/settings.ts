@@ -67,15 +67,15 @@ export type ConsumerRuntimeOptions = Pick<
 >;
 
 /**
- * What a consumer runs with, as one flat record: logged once at start (`consumer.started`)
- * so an operator reading one line knows which flag, topology entry or default won.
+ * What a consumer runs with, as one flat record: logged once at start (`consumer.started`,
+ * whose logger names the consumer) so an operator reading one line knows which flag,
+ * topology entry or default won.
  */
 export function effectiveConsumerConfig(
   settings: ConsumerSettings,
   options: ConsumerRuntimeOptions,
 ): Record<string, unknown> {
   return {
-    consumer: settings.name,
     groupId: settings.groupId,
     inputs: settings.inputs,
     outputs: settings.outputs,

@@ -5,7 +5,13 @@ import type { Producer, ProducerFactory } from "../producers/types.ts";
 import { Deque } from "./deque.ts";
 import { DlqBuffer } from "./dlq-buffer.ts";
 import { type DlqLimit, DlqLimitState, dlqLimitFromOptions } from "./dlq-limit.ts";
-import { DlqLimitExceeded, DlqProduceFailed, DlqRecordMissing, type InvalidMessage } from "./errors.ts";
+import {
+  DlqLimitExceeded,
+  DlqProduceFailed,
+  DlqRecordMissing,
+  type InvalidMessage,
+  InvalidStateError,
+} from "./errors.ts";
 import type { BrokerValue, Committable, KafkaPayload, Partition, Topic } from "./types.ts";
 
 /** Headers added to a dead-lettered record (the original headers are kept before them). */
@@ -22,9 +28,11 @@ export const DLQ_REASON_DETAIL_MAX_BYTES = 1024;
 /** Arroyo's MAX_PENDING_FUTURES: DLQ writes in flight per partition before routing waits. */
 export const DLQ_MAX_PENDING_PER_PARTITION = 2000;
 
+/** Where dead letters go: one topic for every input, or one per input topic (topology.yaml `dlq`). */
+export type DeadLetterTopics = { readonly topic: Topic } | { readonly topics: ReadonlyMap<Topic, Topic> };
+
 export interface DeadLetterConfig {
-  /** Where dead letters go (the consumer group's `dlq` topic in topology.yaml). */
-  readonly topic: Topic;
+  readonly topics: Topic | ReadonlyMap<Topic, Topic>;
   /** The consumer's name, written into the `consumer` header and used as metric label. */
   readonly consumer: string;
   readonly limit: DlqLimit;
@@ -33,10 +41,10 @@ export interface DeadLetterConfig {
 
 export function deadLetterConfig(
   options: Pick<Options, "dlqMaxInvalidRatio" | "dlqMaxConsecutiveCount" | "dlqMaxBufferedPerPartition">,
-  target: { readonly topic: Topic; readonly consumer: string },
+  target: { readonly consumer: string } & DeadLetterTopics,
 ): DeadLetterConfig {
   return {
-    topic: target.topic,
+    topics: "topics" in target ? target.topics : target.topic,
     consumer: target.consumer,
     limit: dlqLimitFromOptions(options),
     maxBufferedPerPartition: options.dlqMaxBufferedPerPartition,
@@ -44,18 +52,19 @@ export function deadLetterConfig(
 }
 
 /** The processor's DLQ for one consumer, writing through a producer from `producerFactory`. */
-export function createDeadLetterQueue(deps: {
-  readonly producerFactory: ProducerFactory;
-  readonly options: Pick<
-    Options,
-    "dlqMaxInvalidRatio" | "dlqMaxConsecutiveCount" | "dlqMaxBufferedPerPartition"
-  >;
-  readonly topic: Topic;
-  readonly consumer: string;
-  readonly metrics: Metrics;
-  readonly logger: Logger;
-}): DeadLetterQueue {
-  const config = deadLetterConfig(deps.options, { topic: deps.topic, consumer: deps.consumer });
+export function createDeadLetterQueue(
+  deps: {
+    readonly producerFactory: ProducerFactory;
+    readonly options: Pick<
+      Options,
+      "dlqMaxInvalidRatio" | "dlqMaxConsecutiveCount" | "dlqMaxBufferedPerPartition"
+    >;
+    readonly consumer: string;
+    readonly metrics: Metrics;
+    readonly logger: Logger;
+  } & DeadLetterTopics,
+): DeadLetterQueue {
+  const config = deadLetterConfig(deps.options, deps);
   return new DeadLetterQueue(deps.producerFactory(`${deps.consumer}-dlq`), config, deps.metrics, deps.logger);
 }
 
@@ -131,8 +140,12 @@ export class DeadLetterQueue {
     this.limits = new DlqLimitState(config.limit);
   }
 
-  get topic(): Topic {
-    return this.config.topic;
+  /** The dead-letter topic for records of `input`; throws when there is none. */
+  topicFor(input: Topic): Topic {
+    const topics = this.config.topics;
+    const topic = typeof topics === "string" ? topics : topics.get(input);
+    if (topic === undefined) throw new InvalidStateError(`no dead-letter topic for input topic ${input}`);
+    return topic;
   }
 
   /** Keeps a polled record until it is known good (hot path). */
@@ -178,7 +191,7 @@ export class DeadLetterQueue {
       state: WRITING,
       error: undefined,
       settled: this.producer
-        .produce(this.config.topic, deadLetterPayload(record, error, this.config.consumer))
+        .produce(this.topicFor(error.partition.topic), deadLetterPayload(record, error, this.config.consumer))
         .then(
           () => {
             write.state = WRITTEN;

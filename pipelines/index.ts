@@ -11,6 +11,7 @@ export {
 export {
   type DeadLetterConfig,
   DeadLetterQueue,
+  type DeadLetterTopics,
   DLQ_HEADERS,
   DLQ_MAX_PENDING_PER_PARTITION,
   DLQ_REASON_DETAIL_MAX_BYTES,
@@ -23,6 +24,8 @@ export * from "./errors.ts";
 export { StreamProcessor } from "./processor.ts";
 export {
   DEFAULT_POLL_TIMEOUT_MS,
+  type InputTopics,
+  inputTopics,
   type StreamProcessorConfig,
   type StreamProcessorDeps,
   streamProcessorConfig,

@@ -10,10 +10,18 @@ import type { Clock, KafkaPayload, ProcessingStrategyFactory, Topic } from "./ty
 /** Arroyo's consumer poll timeout in the loop (specs/arroyo.md appendix). */
 export const DEFAULT_POLL_TIMEOUT_MS = 1000;
 
-export interface StreamProcessorConfig {
+/** What the processor subscribes to: one topic (Arroyo's only form) or several. */
+export type InputTopics = { readonly topic: Topic } | { readonly topics: ReadonlyArray<Topic> };
+
+export function inputTopics(input: InputTopics): ReadonlyArray<Topic> {
+  const topics = "topics" in input ? input.topics : [input.topic];
+  if (topics.length === 0) throw new RangeError("a stream processor needs at least one input topic");
+  return topics;
+}
+
+export type StreamProcessorConfig = InputTopics & {
   /** The consumer's name: metric label `consumer`, log field. */
   readonly name: string;
-  readonly topic: Topic;
   readonly commitPolicy: CommitPolicy;
   /** Longest a revocation or shutdown waits for the chain to drain. */
   readonly joinTimeoutMs: number;
@@ -22,18 +30,18 @@ export interface StreamProcessorConfig {
   /** A loop iteration older than this marks the processor stuck; 0 disables. */
   readonly stuckThresholdMs: number;
   readonly pollTimeoutMs?: number;
-}
+};
 
 export function streamProcessorConfig(
   options: Pick<
     Options,
     "commitIntervalMs" | "joinTimeoutMs" | "backpressurePauseAfterMs" | "maxPollIntervalMs"
   >,
-  consumer: { readonly name: string; readonly topic: Topic },
+  consumer: { readonly name: string } & InputTopics,
 ): StreamProcessorConfig {
   return {
     name: consumer.name,
-    topic: consumer.topic,
+    topics: inputTopics(consumer),
     commitPolicy: commitPolicyFromOptions(options),
     joinTimeoutMs: options.joinTimeoutMs,
     backpressurePauseAfterMs: options.backpressurePauseAfterMs,

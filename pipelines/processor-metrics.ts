@@ -12,10 +12,12 @@ export const TIMING_SAMPLE_EVERY = 64;
  * is `ingest_messages_consumed_total`).
  */
 export class ProcessorMetrics {
-  consumed = 0;
   runs = 0;
   private readonly labels: { readonly consumer: string };
-  private readonly consumedCounter;
+  // Per input topic, in subscription order; the first topic is the common (only) case.
+  private readonly topics: ReadonlyArray<Topic>;
+  private readonly consumedCounts: number[];
+  private readonly consumedCounters;
   private readonly runsCounter;
   private readonly pollTime;
   private readonly processingTime;
@@ -23,19 +25,28 @@ export class ProcessorMetrics {
   constructor(
     readonly metrics: Metrics,
     readonly consumer: string,
-    topic: Topic,
+    topics: ReadonlyArray<Topic>,
   ) {
     this.labels = { consumer };
-    this.consumedCounter = metrics.messagesConsumed.labels({ consumer, topic });
+    this.topics = topics;
+    this.consumedCounts = topics.map(() => 0);
+    this.consumedCounters = topics.map((topic) => metrics.messagesConsumed.labels({ consumer, topic }));
     this.runsCounter = metrics.consumerRuns.labels(this.labels);
     this.pollTime = metrics.pollTime.labels(this.labels);
     this.processingTime = metrics.processingTime.labels({ consumer, step: "chain" });
   }
 
+  consumed(topic: Topic): void {
+    const index = topic === this.topics[0] ? 0 : this.topics.indexOf(topic);
+    if (index >= 0) this.consumedCounts[index] = (this.consumedCounts[index] as number) + 1;
+  }
+
   flush(): void {
-    if (this.consumed > 0) this.consumedCounter.inc(this.consumed);
+    this.consumedCounts.forEach((count, i) => {
+      if (count > 0) this.consumedCounters[i]?.inc(count);
+      this.consumedCounts[i] = 0;
+    });
     if (this.runs > 0) this.runsCounter.inc(this.runs);
-    this.consumed = 0;
     this.runs = 0;
   }
 

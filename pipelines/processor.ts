@@ -12,6 +12,7 @@ import {
 } from "./errors.ts";
 import {
   DEFAULT_POLL_TIMEOUT_MS,
+  inputTopics,
   type StreamProcessorConfig,
   type StreamProcessorDeps,
 } from "./processor-config.ts";
@@ -30,6 +31,7 @@ import {
 
 export {
   DEFAULT_POLL_TIMEOUT_MS,
+  type InputTopics,
   type StreamProcessorConfig,
   type StreamProcessorDeps,
   streamProcessorConfig,
@@ -83,7 +85,8 @@ export class StreamProcessor {
     this.clock = deps.clock ?? systemClock;
     this.sleep = deps.sleep ?? realSleep;
     this.pollTimeoutMs = config.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
-    this.metrics = new ProcessorMetrics(deps.metrics, config.name, config.topic);
+    const topics = inputTopics(config);
+    this.metrics = new ProcessorMetrics(deps.metrics, config.name, topics);
     const now = this.clock.now();
     this.nextMetricsFlush = now + METRICS_FLUSH_MS;
     this.committer = new Committer(this.consumer, config.commitPolicy, now, this.metrics, this.dlq);
@@ -100,7 +103,9 @@ export class StreamProcessor {
       this.fireTerminate = () => resolve(TERMINATED);
     });
     // Subscribing at construction, as Arroyo does; the callbacks run inside consumer.poll.
-    this.consumer.subscribe([config.topic], {
+    // A record from an input without a dead-letter topic could not be routed: fail now.
+    for (const topic of topics) this.dlq?.topicFor(topic);
+    this.consumer.subscribe(topics, {
       onAssign: (partitions) => this.onAssign(partitions),
       onRevoke: (partitions) => this.onRevoke(partitions),
     });
@@ -257,7 +262,7 @@ export class StreamProcessor {
 
   private take(record: BrokerValue<KafkaPayload>): void {
     this.pending = new Message(record);
-    this.metrics.consumed++;
+    this.metrics.consumed(record.partition.topic);
     this.dlq?.remember(record);
   }
 

@@ -75,18 +75,27 @@ function printPlan(io: TopologyCommandIo, session: Session, plan: TopologyPlan, 
   for (const line of formatPlan(plan)) io.out(line);
 }
 
-async function applyChange(admin: KafkaAdmin, change: TopicChange): Promise<string> {
+type CreateChange = Extract<TopicChange, { kind: "create" }>;
+
+/** Missing topics in one request: a fresh cluster gets its topology in one round trip. */
+async function createTopics(admin: KafkaAdmin, changes: ReadonlyArray<CreateChange>): Promise<Set<string>> {
+  if (changes.length === 0) return new Set();
+  const created = await admin.createTopics(
+    changes.map((change) => ({
+      name: change.topic,
+      partitions: change.partitions,
+      replicationFactor: change.replicationFactor,
+      config: change.config,
+    })),
+  );
+  return new Set(created);
+}
+
+async function changeExisting(
+  admin: KafkaAdmin,
+  change: Exclude<TopicChange, CreateChange>,
+): Promise<string> {
   switch (change.kind) {
-    case "create":
-      await admin.createTopics([
-        {
-          name: change.topic,
-          partitions: change.partitions,
-          replicationFactor: change.replicationFactor,
-          config: change.config,
-        },
-      ]);
-      return `created ${change.topic}`;
     case "add-partitions":
       await admin.addPartitions(change.topic, change.to);
       return `grew ${change.topic} to ${change.to} partitions`;
@@ -113,10 +122,21 @@ export async function runTopologyApply(flags: Flags, io: TopologyCommandIo = pro
           return 1;
         }
       }
-      for (const change of plan.changes) {
-        const done = await applyChange(session.admin, change);
+      const report = (change: TopicChange, line: string) => {
         session.logger.info({ topic: change.topic, change: change.kind }, "topology.changed");
-        if (!flags.json) io.out(done);
+        if (!flags.json) io.out(line);
+      };
+      const creates = plan.changes.filter((change): change is CreateChange => change.kind === "create");
+      const created = await createTopics(session.admin, creates);
+      for (const change of creates) {
+        // Someone else may have created it since the plan was made.
+        report(
+          change,
+          created.has(change.topic) ? `created ${change.topic}` : `${change.topic} exists already`,
+        );
+      }
+      for (const change of plan.changes) {
+        if (change.kind !== "create") report(change, await changeExisting(session.admin, change));
       }
     }
     if (plan.refusals.length > 0) {

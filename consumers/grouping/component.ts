@@ -43,7 +43,8 @@ export class GroupingComponent {
     readonly id: string,
     init: ComponentUpdate = {},
   ) {
-    this.values = [...(init.values ?? [])];
+    // Callers hand over fresh arrays; copying them again only feeds the garbage collector.
+    this.values = (init.values as ComponentValue[] | undefined) ?? [];
     this.hint = init.hint ?? null;
     this.contributes = init.contributes ?? computeContributes(this.values);
   }
@@ -56,7 +57,7 @@ export class GroupingComponent {
     if (change.hint !== undefined) this.hint = change.hint;
     let contributes = change.contributes;
     if (change.values !== undefined) {
-      this.values = [...change.values];
+      this.values = change.values as ComponentValue[];
       if (contributes === undefined) contributes = computeContributes(this.values);
     }
     if (contributes !== undefined) this.contributes = contributes;

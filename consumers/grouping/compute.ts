@@ -264,6 +264,28 @@ function normalizeStacktraces(
 // when the root's only contributing child is that component (same values, same hash).
 type HashMemo = Map<GroupingComponent, string>;
 
+/**
+ * A variant backed by a component tree. Its description is computed on demand (only the debug
+ * command and UIs need it); a prototype getter keeps one object shape for every variant.
+ */
+class TreeVariant implements GroupingVariant {
+  constructor(
+    readonly type: "component" | "salted_component",
+    readonly hash: string | null,
+    readonly contributes: boolean,
+    readonly hint: string | null,
+    readonly contributingValues: ReadonlyArray<string>,
+    readonly component: GroupingComponent,
+    readonly values: ReadonlyArray<string> | undefined,
+    readonly fingerprintInfo: FingerprintInfo | undefined,
+  ) {}
+
+  get description(): string {
+    const description = this.component.description;
+    return this.type === "salted_component" ? `modified ${description}` : description;
+  }
+}
+
 function componentVariant(root: GroupingComponent, memo: HashMemo): GroupingVariant {
   const values = root.contributingValues();
   let hash: string | null = null;
@@ -273,18 +295,7 @@ function componentVariant(root: GroupingComponent, memo: HashMemo): GroupingVari
     );
     hash = (contributing.length === 1 ? memo.get(contributing[0]!) : undefined) ?? hashValues(values);
   }
-  return {
-    type: "component",
-    hash,
-    contributes: root.contributes,
-    hint: root.hint,
-    // Only the debug command and the UI need it; walking the tree costs.
-    get description() {
-      return root.description;
-    },
-    contributingValues: values,
-    component: root,
-  };
+  return new TreeVariant("component", hash, root.contributes, root.hint, values, root, undefined, undefined);
 }
 
 function sortHashes(variants: Readonly<Record<string, GroupingVariant>>): string[] {
@@ -385,19 +396,16 @@ export function computeGroupingForEvent(
             isDefaultFingerprintEntry(entry) ? root.contributingValues() : [entry],
           )
         : [];
-      variants[name] = {
-        type: "salted_component",
-        hash: root.contributes ? hashValues(values) : null,
-        contributes: root.contributes,
-        hint: root.hint,
-        get description() {
-          return `modified ${root.description}`;
-        },
-        contributingValues: values,
-        component: root,
-        values: resolved,
-        ...(fingerprintInfo ? { fingerprintInfo } : {}),
-      };
+      variants[name] = new TreeVariant(
+        "salted_component",
+        root.contributes ? hashValues(values) : null,
+        root.contributes,
+        root.hint,
+        values,
+        root,
+        resolved,
+        fingerprintInfo,
+      );
     }
   } else {
     for (const [name, root] of roots) variants[name] = componentVariant(root, memo);

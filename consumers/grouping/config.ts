@@ -147,12 +147,8 @@ const compiledCache = new Map<string, CompiledGroupingConfig>();
 export function compileGroupingConfig(settings: ProjectGroupingConfig): CompiledGroupingConfig {
   const key = `${settings.groupingConfig}\u0000${settings.stackTraceRules}\u0000${settings.fingerprintRules}`;
   const cached = compiledCache.get(key);
-  if (cached !== undefined) {
-    // Refresh recency: Map iteration order is insertion order.
-    compiledCache.delete(key);
-    compiledCache.set(key, cached);
-    return cached;
-  }
+  // First-in first-out: re-inserting on every hit would churn the map on the hot path.
+  if (cached !== undefined) return cached;
   const compiled = compile(settings);
   compiledCache.set(key, compiled);
   if (compiledCache.size > COMPILED_CACHE_LIMIT) compiledCache.delete(compiledCache.keys().next().value!);

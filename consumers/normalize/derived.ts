@@ -16,6 +16,7 @@ const TITLE_LENGTH = 100;
 
 /** `s` if it fits, else `s[:n-3] + "..."` (Sentry's `truncatechars`). */
 export function truncateChars(value: string, length: number): string {
+  if (value.length <= length) return value;
   const chars = Array.from(value);
   if (chars.length <= length) return value;
   return `${chars.slice(0, Math.max(0, length - 3)).join("")}...`;

@@ -125,8 +125,11 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
+const HIGH_SURROGATE = /[\ud800-\udbff]/;
+
 /** Unicode scalar count (Relay counts chars, JS strings count UTF-16 units). */
 export function charCount(text: string): number {
+  if (!HIGH_SURROGATE.test(text)) return text.length;
   let count = text.length;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
@@ -176,6 +179,8 @@ export function estimateFlatSize(value: unknown): number {
  */
 export function estimateSize(value: unknown, limit = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return 0;
+  // A string has at least as many bytes as UTF-16 units: no need to count past the limit.
+  if (typeof value === "string" && value.length + 2 > limit) return value.length + 2;
   if (typeof value !== "object" || value === null) return estimateFlatSize(value);
   let size = 2;
   if (Array.isArray(value)) {

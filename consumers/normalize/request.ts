@@ -12,8 +12,9 @@ const ELLIPSIS = "\u2026";
 
 function normalizeMethod(request: JsonObject, meta: MetaTree, path: Path): void {
   if (typeof request.method !== "string") return;
-  let upper = "";
-  for (const char of request.method) upper += char >= "a" && char <= "z" ? char.toUpperCase() : char;
+  // `make_ascii_uppercase`: only ASCII letters change.
+  const method = request.method;
+  const upper = /[^\x00-\x7f]/.test(method) ? method.replace(/[a-z]+/g, (run) => run.toUpperCase()) : method.toUpperCase();
   request.method = upper;
   const methodPath = [...path, "method"];
   if (!meta.hasErrors(methodPath) && !METHOD.test(upper)) {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { ProjectConfigSource } from "../../config/projects.ts";
 import type { StateUnavailableError } from "../../config/redis.ts";
 import {
@@ -127,9 +128,12 @@ class RelayIntakeStrategyFactory implements ProcessingStrategyFactory<KafkaPaylo
     const clock = this.context.clock ?? systemClock;
     const consumer = settings.name;
     const stop = new AbortController();
+    const signal = AbortSignal.any([stop.signal, this.shutdownSignal.signal]);
+    // Every record waiting out an outage listens on it (one per lookup in flight, plus the batch).
+    setMaxListeners(LOOKUP_CONCURRENCY + 8, signal);
     const retry: StateRetry = {
       policy: stateRetryPolicy(options),
-      signal: AbortSignal.any([stop.signal, this.shutdownSignal.signal]),
+      signal,
       onRetry: (operation: string, error: StateUnavailableError, attempt: number, delayMs: number) => {
         metrics.stateRetries.inc({ consumer, operation });
         logger.warn({ operation, attempt, delayMs, err: error }, "state.unavailable");

@@ -37,7 +37,12 @@ export async function intakeRecord(
     throw error;
   }
   if (project === undefined) {
-    throw new InvalidMessage(record.partition, record.offset, "unknown-project", `project ${projectId} is not known`);
+    throw new InvalidMessage(
+      record.partition,
+      record.offset,
+      "unknown-project",
+      `project ${projectId} is not known`,
+    );
   }
   return { item, organizationId: project.organizationId };
 }

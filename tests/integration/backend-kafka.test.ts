@@ -227,6 +227,64 @@ describe("Kafka consumer: membership and memory", () => {
   });
 });
 
+describe("Kafka admin helpers", () => {
+  it("creates only missing topics, with their partitions, replication and configs", async () => {
+    const name = uniqueName("admin");
+    const spec = {
+      name,
+      partitions: 2,
+      replicationFactor: 1,
+      config: { "retention.ms": "3600000", "cleanup.policy": "delete" },
+    };
+    try {
+      expect(await topics.admin.createTopics([spec])).toEqual([name]);
+      expect(await topics.admin.createTopics([spec])).toEqual([]);
+      const found = (await topics.admin.describeTopics([name, `${name}-missing`])).get(name)!;
+      expect(found.partitions).toBe(2);
+      expect(found.replicationFactor).toBe(1);
+      expect(found.config["retention.ms"]).toBe("3600000");
+      expect((await topics.admin.describeTopics([`${name}-missing`])).size).toBe(0);
+
+      await topics.admin.setTopicConfig(name, { "retention.ms": "7200000", "cleanup.policy": "delete" });
+      await topics.admin.addPartitions(name, 3);
+      const changed = (await topics.admin.describeTopics([name])).get(name)!;
+      expect(changed.partitions).toBe(3);
+      expect(changed.config["retention.ms"]).toBe("7200000");
+    } finally {
+      await topics.admin.deleteTopics([name]);
+    }
+  });
+
+  it("reports end offsets, committed offsets and lag per partition", async () => {
+    const topic = await topics.create("lag", 2);
+    const producer = factory("lag-test");
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) => producer.produce(Partition.of(topic, 0), payload(String(i)))),
+    );
+    await Promise.all(
+      Array.from({ length: 3 }, (_, i) => producer.produce(Partition.of(topic, 1), payload(String(i)))),
+    );
+    const group = uniqueName("g");
+    const c = consumer(group);
+    c.subscribe([topic]);
+    await pollRecords(c, 1, 20_000);
+    c.stageOffsets(new Map([[Partition.of(topic, 0), 4]]));
+    await c.commitOffsets();
+    await c.close();
+    expect(offsetsByKey(await topics.admin.endOffsets(topic))).toEqual({
+      [`${topic}:0`]: 6,
+      [`${topic}:1`]: 3,
+    });
+    expect(offsetsByKey(await topics.admin.committedOffsets(group, [topic]))).toEqual({ [`${topic}:0`]: 4 });
+    const lag = await topics.admin.lag(group, [topic]);
+    expect(lag.map((row) => [row.partition.key, row.end, row.committed, row.lag])).toEqual([
+      [`${topic}:0`, 6, 4, 2],
+      [`${topic}:1`, 3, null, 3],
+    ]);
+    expect((await topics.admin.describeGroup(group)).state).toBe("Empty");
+  });
+});
+
 describe("Kafka producer", () => {
   it("runs idempotent with acks=all against this broker", async () => {
     expect(await factory.idempotent()).toBe(true);

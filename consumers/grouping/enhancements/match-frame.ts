@@ -158,14 +158,15 @@ export class NeedleIndex {
  * match any frame are skipped without testing frames.
  */
 export class StackFacts {
-  private readonly present: Uint8Array;
+  // A plain array: small typed arrays get off-heap backing stores that are costly to collect.
+  private readonly present: number[];
   private categoriesDirty = true;
 
   constructor(
     private readonly frames: ReadonlyArray<MatchFrame>,
     private readonly index: NeedleIndex,
   ) {
-    this.present = new Uint8Array(index.size);
+    this.present = new Array<number>(index.size).fill(0);
     for (const f of frames) {
       for (const field of STATIC_FIELDS) {
         const value = fieldValue(f, field);

@@ -262,6 +262,19 @@ describe("MemoryConsumer", () => {
     expect(text((await waiting)!)).toBe("late");
   });
 
+  it("hands out a record at hand from pollBuffered, but nothing while a rebalance callback is due", async () => {
+    const broker = brokerWith(1);
+    fill(broker, T0, 2);
+    const consumer = new MemoryConsumer(broker, "g");
+    const { events, callbacks } = recorder();
+    consumer.subscribe([T], callbacks);
+    expect(consumer.pollBuffered()).toBeUndefined();
+    expect(events).toEqual([]);
+    expect(text((await consumer.poll())!)).toBe("m0");
+    expect(consumer.pollBuffered()?.offset).toBe(1);
+    expect(consumer.pollBuffered()).toBeUndefined();
+  });
+
   it("reads partitions round-robin", async () => {
     const broker = brokerWith(2);
     fill(broker, T0, 2, "a");

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { MemoryConsumer } from "../../../consumers/memory-consumer.ts";
 import { silentLogger } from "../../../observability/logger.ts";
 import { IMMEDIATE } from "../../../pipelines/commit-policy.ts";
-import { DeadLetterQueue, deadLetterConfig } from "../../../pipelines/dlq.ts";
-import { DlqLimitExceeded, InvalidMessage } from "../../../pipelines/errors.ts";
+import { createDeadLetterQueue, DeadLetterQueue, deadLetterConfig } from "../../../pipelines/dlq.ts";
+import { DlqLimitExceeded, InvalidMessage, InvalidStateError } from "../../../pipelines/errors.ts";
 import { CommitOffsets } from "../../../pipelines/strategies/commit-offsets.ts";
 import { RunTask } from "../../../pipelines/strategies/run-task.ts";
 import { type KafkaPayload, Partition } from "../../../pipelines/types.ts";
@@ -123,5 +123,70 @@ describe("StreamProcessor dead-lettering", () => {
     expect(await metricLines(metrics, "ingest_messages_dead_lettered_total")).toEqual([
       'ingest_messages_dead_lettered_total{consumer="test-consumer",topic="test-topic",reason="bad_payload"} 2',
     ]);
+  });
+
+  it("routes each input topic's invalid records to that topic's own dead-letter topic", async () => {
+    const broker = new MemoryBroker();
+    for (const topic of ["events", "attachments", "events-dlq", "attachments-dlq"])
+      broker.createTopic(topic, 1);
+    broker.produce("events", kafkaPayload("bad-event"));
+    broker.produce("attachments", kafkaPayload("bad-attachment"));
+    const consumer = new MemoryConsumer(broker, "g");
+    const { processor, metrics, clock } = processorHarness({
+      consumer,
+      topics: ["events", "attachments"],
+      commitPolicy: IMMEDIATE,
+      build: (commit) =>
+        new RunTask<KafkaPayload, KafkaPayload>((m) => {
+          const value = m.value;
+          if (value.kind === "broker") throw new InvalidMessage(value.partition, value.offset, "bad_payload");
+          return m.payload;
+        }, new CommitOffsets(commit)),
+      dlq: (m) =>
+        createDeadLetterQueue({
+          producerFactory: broker.producerFactory(),
+          options: { dlqMaxInvalidRatio: 1, dlqMaxConsecutiveCount: 10, dlqMaxBufferedPerPartition: 10 },
+          topics: new Map([
+            ["events", "events-dlq"],
+            ["attachments", "attachments-dlq"],
+          ]),
+          consumer: "test-consumer",
+          metrics: m,
+          logger: silentLogger(),
+        }),
+    });
+    await iterate(processor, 5);
+    expect(broker.log(Partition.of("events-dlq", 0)).map((r) => r.payload.value.toString())).toEqual([
+      "bad-event",
+    ]);
+    expect(broker.log(Partition.of("attachments-dlq", 0)).map((r) => r.payload.value.toString())).toEqual([
+      "bad-attachment",
+    ]);
+    clock.advance(1000);
+    await processor.runOnce();
+    expect((await metricLines(metrics, "ingest_messages_consumed_total")).sort()).toEqual([
+      'ingest_messages_consumed_total{consumer="test-consumer",topic="attachments"} 1',
+      'ingest_messages_consumed_total{consumer="test-consumer",topic="events"} 1',
+    ]);
+  });
+
+  it("refuses to start when an input topic has no dead-letter topic", () => {
+    const broker = new MemoryBroker();
+    broker.createTopic("events", 1);
+    expect(() =>
+      processorHarness({
+        consumer: new MemoryConsumer(broker, "g"),
+        topics: ["events", "attachments"],
+        dlq: (m) =>
+          createDeadLetterQueue({
+            producerFactory: broker.producerFactory(),
+            options: { dlqMaxInvalidRatio: 1, dlqMaxConsecutiveCount: 10, dlqMaxBufferedPerPartition: 10 },
+            topics: new Map([["events", "events-dlq"]]),
+            consumer: "test-consumer",
+            metrics: m,
+            logger: silentLogger(),
+          }),
+      }),
+    ).toThrow(InvalidStateError);
   });
 });

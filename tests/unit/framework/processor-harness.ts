@@ -59,6 +59,8 @@ export interface HarnessOptions {
   readonly stuckThresholdMs?: number;
   readonly dlq?: (metrics: Metrics) => DeadLetterQueue;
   readonly clock?: ManualClock;
+  /** Input topics; default just "test-topic". */
+  readonly topics?: ReadonlyArray<string>;
 }
 
 export function processorHarness(options: HarnessOptions) {
@@ -77,7 +79,7 @@ export function processorHarness(options: HarnessOptions) {
     },
     {
       name: "test-consumer",
-      topic: "test-topic",
+      topics: options.topics ?? ["test-topic"],
       commitPolicy: options.commitPolicy ?? ONCE_PER_SECOND,
       joinTimeoutMs: options.joinTimeoutMs ?? 1000,
       backpressurePauseAfterMs: options.backpressurePauseAfterMs ?? 5000,

@@ -16,7 +16,7 @@ const CONFIG: NormalizeConfig = {
   fallbackEventId: "0123456789abcdef0123456789abcdef",
 };
 
-const EVENTS = 100_000;
+const EVENTS = Number(process.env.FUZZ_EVENTS ?? 100_000);
 const REJECT_REASONS = new Set(["stale_timestamp", "invalid_transaction", "invalid_event", "too_deep"]);
 const LEVELS = new Set(["debug", "info", "warning", "error", "fatal"]);
 const TYPES = new Set(["error", "default", "csp", "hpkp", "expectct", "expectstaple", "nel", "transaction", "userreportv2"]);

@@ -26,7 +26,8 @@ function int(random: Random, max: number): number {
 
 /** An own property even for `__proto__` (as JSON.parse creates it). */
 function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 const HOSTILE_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "values", "type", "", " "];
@@ -60,17 +61,25 @@ const HOSTILE_STRINGS = [
   "NaN",
 ];
 
-export function hostileString(random: Random): string {
-  const roll = random();
-  if (roll < 0.5) return pick(random, HOSTILE_STRINGS);
-  if (roll < 0.8) {
+/** Random strings over a hostile alphabet, drawn once (building them per event is slow). */
+const STRING_POOL: readonly string[] = (() => {
+  const random = seededRandom(7);
+  const alphabet = "abc XYZ09_.:-/\\%{}\n\t\"'é✓😀\u0000\ud834";
+  return Array.from({ length: 512 }, () => {
     const length = pick(random, [1, 5, 30, 199, 200, 201, 300, 1024]);
-    const alphabet = "abc XYZ09_.:-/\\%{}\n\t\"'é✓😀\u0000\ud834";
     let out = "";
     for (let i = 0; i < length; i++) out += alphabet[int(random, alphabet.length)];
     return out;
-  }
-  return "x".repeat(pick(random, [257, 8193, 9000, 20_000]));
+  });
+})();
+
+const LONG_STRINGS: readonly string[] = [257, 8193, 9000, 20_000].map((length) => "x".repeat(length));
+
+export function hostileString(random: Random): string {
+  const roll = random();
+  if (roll < 0.5) return pick(random, HOSTILE_STRINGS);
+  if (roll < 0.96) return pick(random, STRING_POOL);
+  return pick(random, LONG_STRINGS);
 }
 
 /** Any JS value, JSON-like or not (wrong types everywhere). */
@@ -197,26 +206,36 @@ function shaped(random: Random, key: string): unknown {
   switch (key) {
     case "exception":
     case "sentry.interfaces.Exception": {
-      const count = random() < 0.02 ? 300 : int(random, 4);
+      if (random() < 0.01) {
+        // Huge: many exceptions with many small frames.
+        return { values: Array.from({ length: 300 }, (_, i) => ({ type: `E${i}`, stacktrace: { frames: Array.from({ length: 20 }, (_, j) => ({ function: `f${j}`, lineno: j })) } })) };
+      }
       return {
-        values: Array.from({ length: count }, () => ({
+        values: Array.from({ length: int(random, 4) }, () => ({
           type: random() < 0.5 ? "ValueError" : hostileValue(random),
           value: random() < 0.5 ? hostileString(random) : hostileValue(random),
-          stacktrace: { frames: Array.from({ length: random() < 0.01 ? 600 : int(random, 8) }, () => frame(random)) },
+          stacktrace: {
+            frames:
+              random() < 0.01
+                ? Array.from({ length: 600 }, (_, j) => ({ function: `f${j}`, in_app: j % 2 === 0, vars: { j } }))
+                : Array.from({ length: int(random, 8) }, () => frame(random)),
+          },
           mechanism: random() < 0.3 ? { type: hostileValue(random), meta: { errno: { number: int(random, 140) }, signal: { number: int(random, 32), code: int(random, 3) } } } : undefined,
         })),
       };
     }
     case "breadcrumbs":
-      return Array.from({ length: random() < 0.01 ? 2000 : int(random, 5) }, () => ({
+      if (random() < 0.01) return Array.from({ length: 2000 }, (_, i) => ({ timestamp: 1_700_000_000 + i, message: `m${i}`, data: { i } }));
+      return Array.from({ length: int(random, 5) }, () => ({
         timestamp: pick(random, [1_700_000_000, -1, "bad", 1e13]),
         type: hostileValue(random),
         message: hostileString(random),
         data: hostileValue(random),
       }));
     case "tags":
+      if (random() < 0.01) return Array.from({ length: 1000 }, (_, i) => [`k${i % 700}`, `v${i}`]);
       return random() < 0.5
-        ? Array.from({ length: random() < 0.01 ? 1000 : int(random, 6) }, () => [hostileValue(random), hostileValue(random)])
+        ? Array.from({ length: int(random, 6) }, () => [hostileValue(random), hostileValue(random)])
         : (hostileValue(random) as Record<string, unknown>);
     case "request":
       return {

@@ -146,7 +146,13 @@ describe("relay-intake chain", () => {
     const [record] = await eventsRaw(broker);
     expect(record?.source_topic).toBe(ATTACHMENTS);
     expect(record?.attachments).toEqual([
-      expect.objectContaining({ id: "good", size: 10, chunks: 3, stored_key: `1/${id}/good/good.txt`, missing: false }),
+      expect.objectContaining({
+        id: "good",
+        size: 10,
+        chunks: 3,
+        stored_key: `1/${id}/good/good.txt`,
+        missing: false,
+      }),
       expect.objectContaining({ id: "lost", stored_key: null, missing: true }),
       expect.objectContaining({ id: "short", stored_key: null, missing: false }),
     ]);
@@ -156,14 +162,19 @@ describe("relay-intake chain", () => {
     ]);
     expect(JSON.parse(record?.processing_errors[0]?.detail ?? "")).toMatchObject({ missing: [0] });
     expect(readFileSync(join(intake.attachmentDir, "1", id, "good", "good.txt"), "utf8")).toBe("0123456789");
-    expect(await metricValue(intake.metrics, "ingest_attachments_joined_total", { outcome: "stored" })).toBe(1);
+    expect(await metricValue(intake.metrics, "ingest_attachments_joined_total", { outcome: "stored" })).toBe(
+      1,
+    );
     expect(records(broker, ATTACHMENTS_DLQ)).toHaveLength(0);
   });
 
   it("stores a standalone attachment without producing anything and commits its offsets", async () => {
     const broker = newBroker();
     const id = eventId(4);
-    const chunked = attachmentMessages(id, "dump", Buffer.from("MDMP-0123456789"), { standalone: true, chunkSize: 4 });
+    const chunked = attachmentMessages(id, "dump", Buffer.from("MDMP-0123456789"), {
+      standalone: true,
+      chunkSize: 4,
+    });
     const inline = attachmentMessages(id, "small", Buffer.from("hi"), { standalone: true, chunkSize: 4 });
     for (const chunk of chunked.chunks) send(broker, ATTACHMENTS, chunk, id);
     send(broker, ATTACHMENTS, chunked.message as Buffer, id);
@@ -171,7 +182,9 @@ describe("relay-intake chain", () => {
     const intake = await start(broker);
     await waitFor(() => committedAll(broker));
 
-    expect(readFileSync(join(intake.attachmentDir, "1", id, "dump", "dump.txt"), "utf8")).toBe("MDMP-0123456789");
+    expect(readFileSync(join(intake.attachmentDir, "1", id, "dump", "dump.txt"), "utf8")).toBe(
+      "MDMP-0123456789",
+    );
     expect(readFileSync(join(intake.attachmentDir, "1", id, "small", "small.txt"), "utf8")).toBe("hi");
     expect(records(broker, "events-raw")).toHaveLength(0);
     expect(records(broker, ATTACHMENTS_DLQ)).toHaveLength(0);
@@ -180,7 +193,10 @@ describe("relay-intake chain", () => {
   it("dead-letters a standalone attachment whose chunks are gone, and goes on", async () => {
     const broker = newBroker();
     const id = eventId(5);
-    const built = attachmentMessages(id, "gone", Buffer.from("0123456789"), { standalone: true, chunkSize: 4 });
+    const built = attachmentMessages(id, "gone", Buffer.from("0123456789"), {
+      standalone: true,
+      chunkSize: 4,
+    });
     send(broker, ATTACHMENTS, built.chunks[0] as Buffer, id);
     send(broker, ATTACHMENTS, built.message as Buffer, id);
     send(broker, ATTACHMENTS, eventMessage(id), id);
@@ -197,7 +213,12 @@ describe("relay-intake chain", () => {
   it("validates user reports onto user-reports, keyed by event id, and dead-letters bad ones", async () => {
     const broker = newBroker();
     const id = eventId(6);
-    send(broker, ATTACHMENTS, userReportMessage(id, { name: "Jo", email: "jo@example.com", comments: " broke " }), id);
+    send(
+      broker,
+      ATTACHMENTS,
+      userReportMessage(id, { name: "Jo", email: "jo@example.com", comments: " broke " }),
+      id,
+    );
     send(broker, ATTACHMENTS, userReportMessage(id, { name: "Jo", comments: "" }), id);
     await start(broker);
     await waitFor(() => committedAll(broker));
@@ -224,7 +245,11 @@ describe("relay-intake chain", () => {
     send(broker, ATTACHMENTS, userReportMessage(eventId(8), { comments: "x" }), eventId(8));
     const intake = await start(broker);
     await waitFor(() => committedAll(broker));
-    expect(await metricValue(intake.metrics, "ingest_messages_produced_total", { topic: "events-raw" })).toBe(1);
-    expect(await metricValue(intake.metrics, "ingest_messages_produced_total", { topic: USER_REPORTS })).toBe(1);
+    expect(await metricValue(intake.metrics, "ingest_messages_produced_total", { topic: "events-raw" })).toBe(
+      1,
+    );
+    expect(await metricValue(intake.metrics, "ingest_messages_produced_total", { topic: USER_REPORTS })).toBe(
+      1,
+    );
   });
 });

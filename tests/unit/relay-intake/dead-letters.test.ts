@@ -52,14 +52,39 @@ const HOSTILE: ReadonlyArray<[string, Buffer, string]> = [
   ["wrong type: project id as string", eventMap([["project_id", "1"]]), "wrong-type"],
   ["wrong type: project id NaN", eventMap([["project_id", Number.NaN]]), "wrong-type"],
   ["wrong type: attachments as map", eventMap([["attachments", new Map()]]), "wrong-type"],
-  ["invalid UTF-8 payload", eventMap([["payload", Buffer.from([0x7b, 0x22, 0xc3, 0x22, 0x7d])]]), "invalid-utf8"],
+  [
+    "invalid UTF-8 payload",
+    eventMap([["payload", Buffer.from([0x7b, 0x22, 0xc3, 0x22, 0x7d])]]),
+    "invalid-utf8",
+  ],
   ["invalid UTF-8 msgpack str", eventMap([["remote_addr", Buffer.from([0xa2, 0xc3, 0x28])]]), "wrong-type"],
   ["NaN in payload", eventMap([["payload", Buffer.from(`{"event_id":"${ID}","x":NaN}`)]]), "invalid-json"],
-  ["payload over the size limit", eventMap([["payload", Buffer.from(eventPayloadText(ID, { pad: "x".repeat(600) }))]]), "payload-too-large"],
-  ["payload nested too deep", eventMap([["payload", Buffer.from(`{"a":${"[".repeat(12)}${"]".repeat(12)}}`)]]), "too-deep"],
-  ["event id mismatch", eventMap([["payload", Buffer.from(eventPayloadText(eventId(41)))]]), "event-id-mismatch"],
+  [
+    "payload over the size limit",
+    eventMap([["payload", Buffer.from(eventPayloadText(ID, { pad: "x".repeat(600) }))]]),
+    "payload-too-large",
+  ],
+  [
+    "payload nested too deep",
+    eventMap([["payload", Buffer.from(`{"a":${"[".repeat(12)}${"]".repeat(12)}}`)]]),
+    "too-deep",
+  ],
+  [
+    "event id mismatch",
+    eventMap([["payload", Buffer.from(eventPayloadText(eventId(41)))]]),
+    "event-id-mismatch",
+  ],
   ["unknown project", eventMessage(ID, { projectId: 999 }), "unknown-project"],
-  ["unknown message type", packr.pack(new Map<string, unknown>([["type", "span"], ["project_id", 1]])), "unknown-message-type"],
+  [
+    "unknown message type",
+    packr.pack(
+      new Map<string, unknown>([
+        ["type", "span"],
+        ["project_id", 1],
+      ]),
+    ),
+    "unknown-message-type",
+  ],
 ];
 
 describe("relay-intake dead letters", () => {
@@ -96,7 +121,9 @@ describe("relay-intake dead letters", () => {
     });
     // The good event after them all went through.
     expect((await eventsRaw(broker)).map((r) => r.event_id)).toEqual([ID]);
-    expect(await metricValue(intake.metrics, "ingest_messages_dead_lettered_total", { reason: "unknown-project" })).toBe(1);
+    expect(
+      await metricValue(intake.metrics, "ingest_messages_dead_lettered_total", { reason: "unknown-project" }),
+    ).toBe(1);
     expect(intake.running.processor.stuck).toBe(false);
   });
 

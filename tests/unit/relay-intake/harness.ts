@@ -13,11 +13,17 @@ import {
   type CollectedChunks,
   MemoryChunkStore,
 } from "../../../consumers/relay-intake/chunk-store.ts";
-import { type DedupeClaim, type DedupeStore, MemoryDedupeStore } from "../../../consumers/relay-intake/dedupe.ts";
+import {
+  type DedupeClaim,
+  type DedupeStore,
+  MemoryDedupeStore,
+} from "../../../consumers/relay-intake/dedupe.ts";
 import { createEventsRawCodec, relayIntakeConsumer } from "../../../consumers/relay-intake/definition.ts";
-import { type RunningConsumer, startConsumer } from "../../../consumers/runner.ts";
+import type { RunningConsumer } from "../../../consumers/runner.ts";
 import { silentLogger } from "../../../observability/logger.ts";
 import { createMetrics, type Metrics } from "../../../observability/metrics.ts";
+import { createDeadLetterQueue } from "../../../pipelines/dlq.ts";
+import { StreamProcessor, streamProcessorConfig } from "../../../pipelines/processor.ts";
 import type { BrokerValue, KafkaPayload, Topic } from "../../../pipelines/types.ts";
 import { Partition, systemClock } from "../../../pipelines/types.ts";
 import { MemoryBroker } from "../../../producers/memory-broker.ts";
@@ -97,7 +103,9 @@ export class Outage {
   check(store: string, operation: string): void {
     if (!this.down) return;
     this.failures++;
-    throw new StateUnavailableError(store, operation, { cause: new Error("connect ECONNREFUSED 127.0.0.1:6379") });
+    throw new StateUnavailableError(store, operation, {
+      cause: new Error("connect ECONNREFUSED 127.0.0.1:6379"),
+    });
   }
 }
 
@@ -174,6 +182,53 @@ export function cleanupDirs(): void {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * What consumers/runner.ts does (resources, chain, per-topic DLQ, processor), with a short
+ * poll timeout: the chain's asynchronous steps move on when the loop turns, and an idle
+ * in-memory consumer otherwise holds each turn for the default second.
+ */
+async function runIntake(
+  definition: ConsumerDefinition<RelayIntakeDeps>,
+  input: { settings: ConsumerSettings; options: Options; backend: ConsumerBackend; metrics: Metrics },
+): Promise<RunningConsumer> {
+  const { settings, options, backend, metrics } = input;
+  const logger = silentLogger();
+  const context = { settings, options, producerFactory: backend.producerFactory, metrics, logger };
+  const resources = await definition.openResources(context, "embedded");
+  const inner = definition.buildStrategy(context, resources.deps);
+  const processor = new StreamProcessor(
+    {
+      consumer: backend.createConsumer(settings),
+      factory: {
+        createWithPartitions: (commit, partitions) => inner.createWithPartitions(commit, partitions),
+        shutdown: async () => {
+          await inner.shutdown();
+          await resources.close();
+        },
+      },
+      metrics,
+      logger,
+      dlq: createDeadLetterQueue({
+        producerFactory: backend.producerFactory,
+        options,
+        topics: settings.dlq,
+        consumer: settings.name,
+        metrics,
+        logger,
+      }),
+    },
+    { ...streamProcessorConfig(options, { name: settings.name, topics: settings.inputs }), pollTimeoutMs: 5 },
+  );
+  const done = processor.run();
+  return {
+    settings,
+    processor,
+    done,
+    health: () => ({ healthy: !processor.stuck }),
+    shutdown: () => processor.signalShutdown(),
+  };
+}
+
 export async function startIntake(broker: MemoryBroker, setup: IntakeSetup = {}): Promise<RunningIntake> {
   const attachmentDir = mkdtempSync(join(tmpdir(), "relay-intake-"));
   dirs.push(attachmentDir);
@@ -201,7 +256,7 @@ export async function startIntake(broker: MemoryBroker, setup: IntakeSetup = {})
       return producer;
     },
   };
-  const running = await startChainInterim(definition, {
+  const running = await runIntake(definition, {
     settings: testSettings(setup.settings),
     options,
     backend,
@@ -222,8 +277,17 @@ export async function startIntake(broker: MemoryBroker, setup: IntakeSetup = {})
 }
 
 /** Produces a Relay record keyed by its event id, as Relay does (same event → same partition). */
-export function send(broker: MemoryBroker, topic: Topic, value: Buffer, eventId?: string): BrokerValue<KafkaPayload> {
-  return broker.produce(topic, { key: eventId === undefined ? null : eventIdToKey(eventId), value, headers: [] });
+export function send(
+  broker: MemoryBroker,
+  topic: Topic,
+  value: Buffer,
+  eventId?: string,
+): BrokerValue<KafkaPayload> {
+  return broker.produce(topic, {
+    key: eventId === undefined ? null : eventIdToKey(eventId),
+    value,
+    headers: [],
+  });
 }
 
 export function sendTo(broker: MemoryBroker, topic: Topic, index: number, value: Buffer, eventId?: string) {
@@ -265,44 +329,14 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
   }
 }
 
-export async function metricValue(metrics: Metrics, name: string, labels: Record<string, string>): Promise<number> {
+export async function metricValue(
+  metrics: Metrics,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
   const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
   const values = (metric?.values ?? []) as Array<{ value: number; labels: Record<string, string | number> }>;
   return values
     .filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want))
     .reduce((sum, v) => sum + v.value, 0);
-}
-
-// INTERIM until the processor takes several input topics: one processor over a consumer
-// subscribed to both inputs, DLQ writes routed by their original_topic header.
-import { MemoryConsumer } from "../../../consumers/memory-consumer.ts";
-import { DeadLetterQueue, deadLetterConfig, StreamProcessor, streamProcessorConfig } from "../../../pipelines/index.ts";
-import type { Consumer } from "../../../consumers/types.ts";
-async function startChainInterim(
-  definition: ConsumerDefinition<RelayIntakeDeps>,
-  input: { settings: ConsumerSettings; options: Options; backend: ConsumerBackend; metrics: Metrics },
-): Promise<RunningConsumer> {
-  const context = { settings: input.settings, options: input.options, producerFactory: input.backend.producerFactory, metrics: input.metrics, logger: silentLogger() };
-  const resources = await definition.openResources(context, "embedded");
-  const factory = definition.buildStrategy(context, resources.deps);
-  const inner = input.backend.createConsumer(input.settings) as MemoryConsumer;
-  const consumer: Consumer = new Proxy(inner, {
-    get(target, prop, receiver) {
-      if (prop === "subscribe") return (_t: unknown, cb: unknown) => target.subscribe(input.settings.inputs, cb as never);
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === "function" ? v.bind(target) : v;
-    },
-  });
-  const dlqProducer = input.backend.producerFactory("dlq");
-  const routingDlq = {
-    produce: (_d: unknown, payload: KafkaPayload) => {
-      const topic = payload.headers.find(([k]) => k === "original_topic")?.[1].toString();
-      return dlqProducer.produce(input.settings.dlq.get(topic ?? "") ?? "missing", payload);
-    },
-    close: () => dlqProducer.close(),
-  };
-  const dlq = new DeadLetterQueue(routingDlq, deadLetterConfig(input.options, { topic: "x", consumer: input.settings.name }), input.metrics, silentLogger());
-  const processor = new StreamProcessor({ consumer, factory, metrics: input.metrics, logger: silentLogger(), dlq }, { ...streamProcessorConfig(input.options, { name: input.settings.name, topic: "x" }), pollTimeoutMs: 5 });
-  const done = processor.run();
-  return { settings: input.settings, processor, done, health: () => ({ healthy: true }), shutdown: () => processor.signalShutdown() } as RunningConsumer;
 }
