@@ -10,7 +10,8 @@ export class UsageError extends Error {
 export function positiveInt(flag: string): (value: string) => number {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isSafeInteger(n) || n <= 0) throw new UsageError(`${flag}: expected a positive integer, got ${value}`);
+    if (!Number.isSafeInteger(n) || n <= 0)
+      throw new UsageError(`${flag}: expected a positive integer, got ${value}`);
     return n;
   };
 }

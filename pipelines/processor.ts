@@ -1,6 +1,7 @@
 import type { Consumer } from "../consumers/types.ts";
 import type { Logger } from "../observability/logger.ts";
-import { realSleep, type Sleep, yieldToEventLoop } from "./clock.ts";
+import { Backpressure } from "./backpressure.ts";
+import { realSleep, yieldToEventLoop } from "./clock.ts";
 import { Committer } from "./committer.ts";
 import type { DeadLetterQueue } from "./dlq.ts";
 import {
@@ -38,8 +39,6 @@ export {
 } from "./processor-config.ts";
 
 /** Arroyo's loop constants (specs/arroyo.md appendix). */
-const PAUSED_POLL_TIMEOUT_MS = 100;
-const BACKPRESSURE_RETRY_MS = 10;
 const METRICS_FLUSH_MS = 1000;
 /** Iterations between turns of the event loop: `await` alone only drains microtasks. */
 const YIELD_EVERY = 64;
@@ -54,8 +53,6 @@ const TERMINATED: unique symbol = Symbol("terminated");
 export class StreamProcessor {
   private strategy: ProcessingStrategy<KafkaPayload> | null = null;
   private pending: Message<KafkaPayload> | null = null;
-  private backpressureSince: number | null = null;
-  private paused = false;
   private shutdownRequested = false;
   private terminateRequested = false;
   private stopping = false;
@@ -66,8 +63,8 @@ export class StreamProcessor {
   private readonly logger: Logger;
   private readonly dlq: DeadLetterQueue | undefined;
   private readonly clock: Clock;
-  private readonly sleep: Sleep;
   private readonly metrics: ProcessorMetrics;
+  private readonly backpressure: Backpressure;
   private readonly committer: Committer;
   private readonly stuckDetector: StuckDetector;
   private readonly pollTimeoutMs: number;
@@ -83,10 +80,17 @@ export class StreamProcessor {
     this.logger = deps.logger.child({ consumer: config.name });
     this.dlq = deps.dlq;
     this.clock = deps.clock ?? systemClock;
-    this.sleep = deps.sleep ?? realSleep;
     this.pollTimeoutMs = config.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
     const topics = inputTopics(config);
     this.metrics = new ProcessorMetrics(deps.metrics, config.name, topics);
+    this.backpressure = new Backpressure(
+      this.consumer,
+      config.backpressurePauseAfterMs,
+      this.clock,
+      deps.sleep ?? realSleep,
+      this.metrics,
+      this.logger,
+    );
     const now = this.clock.now();
     this.nextMetricsFlush = now + METRICS_FLUSH_MS;
     this.committer = new Committer(this.consumer, config.commitPolicy, now, this.metrics, this.dlq);
@@ -241,7 +245,7 @@ export class StreamProcessor {
       try {
         strategy.submit(pending);
         this.pending = null;
-        if (this.backpressureSince !== null) this.endBackpressure();
+        if (this.backpressure.active) this.backpressure.end();
       } catch (error) {
         if (error instanceof MessageRejected) rejected = true;
         else if (error instanceof InvalidMessage) invalid = error;
@@ -266,48 +270,10 @@ export class StreamProcessor {
     this.dlq?.remember(record);
   }
 
-  // Arroyo's branches (§3.2): note the start; past the threshold pause; while paused poll
-  // briefly to keep the membership alive; otherwise wait a little instead of spinning (#253).
+  // A record the paused poll returned belongs to the assignment a rebalance just made; if
+  // a message is somehow still carried, rewind to the record instead.
   private async onRejected(now: number): Promise<void> {
-    if (this.backpressureSince === null) {
-      this.backpressureSince = now;
-    } else if (!this.paused && now - this.backpressureSince > this.config.backpressurePauseAfterMs) {
-      this.pauseAll(now - this.backpressureSince);
-    } else if (this.paused) {
-      await this.pollWhilePaused();
-    } else {
-      await this.sleep(BACKPRESSURE_RETRY_MS);
-    }
-  }
-
-  private pauseAll(backpressureMs: number): void {
-    const assigned = [...this.consumer.tell().keys()];
-    this.consumer.pause(assigned);
-    this.paused = true;
-    this.metrics.paused(assigned.length);
-    this.logger.info({ partitions: assigned.length, backpressureMs }, "consumer.paused");
-  }
-
-  private resumeAll(): void {
-    this.paused = false;
-    if (this.consumer.closed) return;
-    const paused = this.consumer.paused();
-    if (paused.length > 0) this.consumer.resume(paused);
-    this.metrics.paused(0);
-    this.logger.info({ partitions: paused.length }, "consumer.resumed");
-  }
-
-  // A paused consumer returns nothing, so a record here means a rebalance ran inside this
-  // poll and cleared the carried message. Arroyo ignores that record, which skips it; we
-  // keep it, or rewind to it if a message is somehow still carried.
-  private async pollWhilePaused(): Promise<void> {
-    let record: BrokerValue<KafkaPayload> | null;
-    try {
-      record = await this.consumer.poll(PAUSED_POLL_TIMEOUT_MS);
-    } catch (error) {
-      if (error instanceof RecoverableError || error instanceof EndOfPartition) return;
-      throw error;
-    }
+    const record = await this.backpressure.rejected(now);
     if (record === null) return;
     if (this.pending === null) {
       this.take(record);
@@ -320,15 +286,6 @@ export class StreamProcessor {
     }
   }
 
-  /** Closes a backpressure episode: records its length and resumes (also on #445's path). */
-  private endBackpressure(): void {
-    if (this.backpressureSince !== null) {
-      this.metrics.backpressure(Math.max(0, this.clock.now() - this.backpressureSince));
-      this.backpressureSince = null;
-    }
-    if (this.paused) this.resumeAll();
-  }
-
   // §3.4. The named pending message is dropped (and a backpressure episode on it ends, so a
   // paused consumer resumes, #445); any other pending message is submitted again.
   private async handleInvalid(error: InvalidMessage): Promise<void> {
@@ -339,7 +296,7 @@ export class StreamProcessor {
       pending.offset === error.offset
     ) {
       this.pending = null;
-      this.endBackpressure();
+      this.backpressure.end();
     }
     this.metrics.invalid(error.reason);
     if (error.logException) {
@@ -425,7 +382,7 @@ export class StreamProcessor {
     }
     this.strategy = null;
     this.pending = null;
-    this.endBackpressure();
+    this.backpressure.end();
     if (this.committer.requested) await this.committer.flush();
     this.logger.info({ durationMs: Math.round(performance.now() - started) }, "strategy.closed");
   }

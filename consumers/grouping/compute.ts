@@ -22,16 +22,9 @@ import {
   matchedRuleInfo,
   resolveFingerprint,
 } from "./fingerprinting.ts";
-import type { ComponentsByVariant, StrategyContext } from "./strategies/context.ts";
-import { chainedException, exceptionData } from "./strategies/exception.ts";
-import {
-  cspStrategy,
-  hostnameReportStrategy,
-  messageStrategy,
-  templateStrategy,
-} from "./strategies/simple.ts";
-import { stacktraceVariants } from "./strategies/stacktrace.ts";
-import { threadsStrategy } from "./strategies/threads.ts";
+import type { StrategyContext } from "./strategies/context.ts";
+import { exceptionData } from "./strategies/exception.ts";
+import { type HashMemo, strategyRoots } from "./strategies/run.ts";
 
 // Sentry's `get_grouping_variants_for_event` and the steps before it (`normalize_stacktraces_
 // for_grouping`, `apply_server_fingerprinting`) as one pure function of an event and a
@@ -77,166 +70,6 @@ export interface GroupingResult {
 
 const CHECKSUM = /^[0-9a-f]{32}$/;
 
-interface Strategy {
-  readonly name: string;
-  /** Whether the variant processor drops variants without a contributing stack trace. */
-  readonly stacktraceVariantProcessor: boolean;
-  run(event: GroupingEvent, context: StrategyContext): ComponentsByVariant | undefined;
-}
-
-// In score order: the first strategy with a contributing component wins.
-const STRATEGIES: ReadonlyArray<Strategy> = [
-  {
-    name: "exception",
-    stacktraceVariantProcessor: true,
-    run: (event, context) => (event.exceptions ? chainedException(event.exceptions, context) : undefined),
-  },
-  {
-    name: "threads",
-    stacktraceVariantProcessor: true,
-    run: (event, context) => (event.threads ? threadsStrategy(event.threads, context) : undefined),
-  },
-  {
-    name: "stacktrace",
-    stacktraceVariantProcessor: true,
-    run: (event, context) =>
-      event.stacktrace ? stacktraceVariants(event.stacktrace, context, NO_EXCEPTION) : undefined,
-  },
-  {
-    name: "template",
-    stacktraceVariantProcessor: false,
-    run: (event) => (event.template ? templateStrategy(event.template) : undefined),
-  },
-  {
-    name: "csp",
-    stacktraceVariantProcessor: false,
-    run: (event) => (event.csp ? cspStrategy(event.csp) : undefined),
-  },
-  {
-    name: "hpkp",
-    stacktraceVariantProcessor: false,
-    run: (event) => (event.hpkp ? hostnameReportStrategy("hpkp", "hpkp", event.hpkp) : undefined),
-  },
-  {
-    name: "expectstaple",
-    stacktraceVariantProcessor: false,
-    run: (event) =>
-      event.expectstaple
-        ? hostnameReportStrategy("expect_staple", "expect-staple", event.expectstaple)
-        : undefined,
-  },
-  {
-    name: "expectct",
-    stacktraceVariantProcessor: false,
-    run: (event) =>
-      event.expectct ? hostnameReportStrategy("expect_ct", "expect-ct", event.expectct) : undefined,
-  },
-  {
-    name: "message",
-    stacktraceVariantProcessor: false,
-    run: (event) => (event.logentry ? messageStrategy(event) : undefined),
-  },
-];
-
-/** Strips `!`, drops non-priority duplicates of priority hashes, applies the processor. */
-function finishStrategy(
-  strategy: Strategy,
-  produced: ComponentsByVariant,
-  memo: HashMemo,
-): Map<string, GroupingComponent> {
-  const result = new Map<string, GroupingComponent>();
-  const priorityByHash = new Map<string, string>();
-  const others: string[] = [];
-  const priorities: Array<readonly [string, GroupingComponent]> = [];
-  for (const [rawName, component] of produced) {
-    const priority = rawName.startsWith("!");
-    const name = priority ? rawName.slice(1) : rawName;
-    if (component.contributes) {
-      if (priority) priorities.push([name, component]);
-      else others.push(name);
-    }
-    result.set(name, component);
-  }
-  // Hashing is only needed when a duplicate is possible.
-  const hashOf = (component: GroupingComponent): string => {
-    let hash = memo.get(component);
-    if (hash === undefined) {
-      hash = component.hash()!;
-      memo.set(component, hash);
-    }
-    return hash;
-  };
-  if (others.length > 0)
-    for (const [name, component] of priorities) priorityByHash.set(hashOf(component), name);
-  for (const name of others) {
-    const component = result.get(name)!;
-    const match = priorityByHash.get(hashOf(component));
-    if (match !== undefined) {
-      component.update({ contributes: false, hint: `ignored because hash matches ${match} variant` });
-    }
-  }
-  if (strategy.stacktraceVariantProcessor && result.size > 1) {
-    const withStacktrace = [...result]
-      .filter(([, c]) => c.hasContributingDescendant("stacktrace"))
-      .map(([n]) => n);
-    if (withStacktrace.length > 0) {
-      const suffix = withStacktrace.length === 1 ? `the ${withStacktrace[0]} variant does` : "others do";
-      for (const [name, component] of result) {
-        if (withStacktrace.includes(name)) continue;
-        component.update({
-          contributes: false,
-          hint: `ignored because this variant does not have a contributing stacktrace, but ${suffix}`,
-        });
-      }
-    }
-  }
-  return result;
-}
-
-function strategyRoots(
-  event: GroupingEvent,
-  context: StrategyContext,
-  memo: HashMemo,
-): Map<string, GroupingComponent> {
-  let winner: string | undefined;
-  let precedenceHint: string | undefined;
-  const byVariant = new Map<string, GroupingComponent[]>();
-  for (const strategy of STRATEGIES) {
-    const produced = strategy.run(event, context);
-    if (produced === undefined) continue;
-    const components = finishStrategy(strategy, produced, memo);
-    for (const [variant, component] of components) {
-      const list = byVariant.get(variant);
-      if (list) list.push(component);
-      else byVariant.set(variant, [component]);
-      if (!component.contributes) continue;
-      if (winner === undefined) {
-        winner = strategy.name;
-        const contributing = [...components]
-          .filter(([, c]) => c.contributes)
-          .map(([n]) => n)
-          .sort()
-          .join("/");
-        const verb = strategy.name.endsWith("s") ? "take" : "takes";
-        precedenceHint =
-          variant === "default"
-            ? `ignored because ${strategy.name} ${verb} precedence`
-            : `ignored because ${contributing} ${strategy.name} ${verb} precedence`;
-      } else if (strategy.name !== winner) {
-        component.update({ contributes: false, hint: precedenceHint });
-      }
-    }
-  }
-  const roots = new Map<string, GroupingComponent>();
-  for (const [variant, components] of byVariant) {
-    const root = new GroupingComponent(variant, { values: components });
-    if (!root.contributes && precedenceHint !== undefined) root.update({ hint: precedenceHint });
-    roots.set(variant, root);
-  }
-  return roots;
-}
-
-/** `normalize_stacktraces_for_grouping`: stack-trace rules, then unset `in_app` -> false. */
 interface ClassifiedStack {
   readonly frames: ReadonlyArray<MatchFrame>;
   readonly facts: StackFacts | undefined;
@@ -259,10 +92,6 @@ function normalizeStacktraces(
   }
   return classified;
 }
-
-// Hashes computed while deduplicating a strategy's variants, reused for the variant root
-// when the root's only contributing child is that component (same values, same hash).
-type HashMemo = Map<GroupingComponent, string>;
 
 /**
  * A variant backed by a component tree. Its description is computed on demand (only the debug

@@ -2,11 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { compileRules, type StacktraceRules } from "./enhancements/engine.ts";
 import { parseRules, type RuleSyntaxError } from "./enhancements/parse.ts";
-import {
-  type FingerprintRule,
-  type FingerprintSyntaxError,
-  parseFingerprintRules,
-} from "./fingerprinting.ts";
+import { type FingerprintSyntaxError, parseFingerprintRules } from "./fingerprint-rules-parse.ts";
+import type { FingerprintRule } from "./fingerprinting.ts";
 import type { GroupingConfigDefinition } from "./strategies/context.ts";
 
 // Grouping configs and per-project grouping settings. A project picks a config id and may

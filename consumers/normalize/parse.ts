@@ -87,7 +87,7 @@ export function parseField(input: unknown, field: Field, ctx: ParseContext, inMe
       }
     } else if (typeof input === "boolean") {
       if (kind === "bool") return input;
-    } else if (typeof input === "number" && kind === "f64") {
+    } else if (typeof input === "number" && kind === "f64" && Number.isFinite(input)) {
       return input;
     }
   } else {
@@ -146,6 +146,8 @@ function scalar(ctx: ParseContext, input: unknown, value: unknown): unknown {
 }
 
 export function parseValue(input: unknown, ty: Ty, ctx: ParseContext, inMeta: MetaNode | undefined): unknown {
+  // JSON has no NaN or Infinity; a caller handing us one gets "no value", like null.
+  if (typeof input === "number" && !Number.isFinite(input)) return undefined;
   switch (ty.k) {
     case "string":
       return scalar(ctx, input, parseString(input));

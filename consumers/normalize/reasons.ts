@@ -7,7 +7,10 @@ import type { RejectReason } from "./normalize.ts";
 // the codecs (schemas/errors.ts) keep their spelling there. Everything else about an event,
 // however malformed, is not fatal: Relay's normalization records it in `errors` and `_meta`.
 
-/** Decoder codes this consumer can meet: the Avro record, its event id, its payload JSON. */
+/**
+ * Decoder codes this consumer can meet: the Avro record, its event id, its payload JSON.
+ * (No `invalid-utf8`: Avro strings arrive decoded, and the payload is checked as text.)
+ */
 export const NORMALIZE_DECODE_REASONS = [
   "bad-magic-byte",
   "unknown-schema-id",
@@ -16,7 +19,6 @@ export const NORMALIZE_DECODE_REASONS = [
   "incompatible-schema",
   /** `event_id` of the record is not 32 lowercase hex characters (it keys the output). */
   "invalid-value",
-  "invalid-utf8",
   "invalid-json",
   "payload-not-json-object",
   "payload-too-large",

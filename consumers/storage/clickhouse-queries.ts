@@ -28,6 +28,7 @@ function sqlUuid(field: string, value: string): string {
 
 export function issuesQuery(database: string, query: IssueQuery): string {
   const where = [`project_id = ${sqlInteger("projectId", query.projectId)}`, "deleted = 0"];
+  if (query.groupId !== undefined) where.push(`group_id = ${sqlInteger("groupId", query.groupId)}`);
   if (query.since !== undefined) where.push(`timestamp >= toDateTime(${sqlInteger("since", query.since)})`);
   const having = query.after
     ? `HAVING last_seen < ${sqlInteger("cursor", query.after.lastSeen)} OR ` +

@@ -1,5 +1,5 @@
 import { parseUuid, uuidSimple } from "./coerce.ts";
-import type { StorageSink, StoredEvent } from "./sink.ts";
+import type { IssueAggregate, StorageSink, StoredEvent } from "./sink.ts";
 
 // The two read paths people use (`ingest issues`, `ingest events`, the dev server's
 // `GET /api/0/projects/{id}/issues/`): always scoped by project, paginated by an opaque
@@ -93,6 +93,31 @@ export interface ListIssuesParams {
   readonly cursor?: string;
 }
 
+/** One issue of one project, or undefined when the group has no stored events in that project. */
+export async function getIssue(
+  sink: StorageSink,
+  params: { readonly projectId: number; readonly groupId: number },
+): Promise<IssueSummary | undefined> {
+  const projectId = checkId("projectId", params.projectId);
+  const groupId = checkId("groupId", params.groupId);
+  const [issue] = await sink.readIssues({ projectId, groupId, limit: 1 });
+  return issue === undefined ? undefined : issueSummary(projectId, issue);
+}
+
+function issueSummary(projectId: number, issue: IssueAggregate): IssueSummary {
+  return {
+    id: String(issue.groupId),
+    projectId: String(projectId),
+    title: issue.title,
+    culprit: issue.culprit,
+    level: issue.level ?? "error",
+    count: String(issue.count),
+    userCount: issue.userCount,
+    firstSeen: isoSeconds(issue.firstSeen),
+    lastSeen: isoSeconds(issue.lastSeen),
+  };
+}
+
 export async function listIssues(sink: StorageSink, params: ListIssuesParams): Promise<Page<IssueSummary>> {
   const projectId = checkId("projectId", params.projectId);
   const limit = pageLimit(params.limit);
@@ -110,17 +135,7 @@ export async function listIssues(sink: StorageSink, params: ListIssuesParams): P
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
-    items: page.map((issue) => ({
-      id: String(issue.groupId),
-      projectId: String(projectId),
-      title: issue.title,
-      culprit: issue.culprit,
-      level: issue.level ?? "error",
-      count: String(issue.count),
-      userCount: issue.userCount,
-      firstSeen: isoSeconds(issue.firstSeen),
-      lastSeen: isoSeconds(issue.lastSeen),
-    })),
+    items: page.map((issue) => issueSummary(projectId, issue)),
     nextCursor: rows.length > limit && last ? encodeCursor([last.lastSeen, last.groupId]) : null,
   };
 }

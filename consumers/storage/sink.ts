@@ -54,6 +54,8 @@ export interface IssueAggregate {
 
 export interface IssueQuery {
   readonly projectId: number;
+  /** Only this group of the project (a lookup of one issue). */
+  readonly groupId?: number;
   /** Only events at or after this time count (Unix seconds). */
   readonly since?: number;
   readonly limit: number;

@@ -47,6 +47,7 @@ const ISSUES = `
   WITH ev AS (
     SELECT group_id, timestamp, user, title, culprit, level FROM errors
     WHERE project_id = @project_id AND deleted = 0 AND timestamp >= @since
+      AND (@group_id IS NULL OR group_id = @group_id)
   ), agg AS (
     SELECT group_id, count(*) AS event_count, count(DISTINCT NULLIF(user, '')) AS user_count,
       min(timestamp) AS first_seen, max(timestamp) AS last_seen
@@ -205,6 +206,7 @@ export class SqliteSink implements StorageSink {
     const rows = this.db.prepare<Record<string, number | null>, IssueRow>(ISSUES).all({
       project_id: query.projectId,
       since: query.since ?? 0,
+      group_id: query.groupId ?? null,
       after_last_seen: query.after?.lastSeen ?? null,
       after_group_id: query.after?.groupId ?? null,
       limit: query.limit,

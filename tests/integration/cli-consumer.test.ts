@@ -385,6 +385,7 @@ describe("ingest consumer run storage under a steady stream", () => {
         "the group to commit everything",
         async () => {
           const lag = await ingest(["lag", "--group", group, "--topology", topology.file, "--json"]);
+          expect(lag.code, lag.stderr).toBe(0);
           const rows = (JSON.parse(lag.stdout) as Array<{ partitions: Array<{ lag: number; committed: number | null; end: number }> }>)[0];
           return rows !== undefined && rows.partitions.length === 3 && rows.partitions.every((p) => p.lag === 0 && p.committed === p.end);
         },

@@ -25,6 +25,8 @@ export interface IntakeRunConfig {
   readonly redisKeyPrefix: string;
   readonly projectsFile: string;
   readonly attachmentStoreDir: string;
+  /** Overrides the 200 ms commit interval (a crash test keeps everything uncommitted). */
+  readonly commitIntervalMs?: number;
 }
 
 export const PROJECTS_YAML = `version: 1
@@ -63,7 +65,7 @@ export function intakeOptions(config: IntakeRunConfig): Options {
     attachmentStoreDir: config.attachmentStoreDir,
     kafkaFetchMaxWaitMs: 100,
     kafkaSessionTimeoutMs: 10_000,
-    commitIntervalMs: 200,
+    commitIntervalMs: config.commitIntervalMs ?? 200,
     joinTimeoutMs: 15_000,
     autoOffsetReset: "earliest",
     lagRefreshIntervalMs: 0,
@@ -128,7 +130,10 @@ export function relayWorkload(config: IntakeRunConfig, unique: number): Workload
         standalone: false,
       });
       for (const chunk of attachment.chunks) {
-        chunks.push({ topic: config.attachmentsTopic, payload: { key, value: encodeRelayMessage(chunk), headers: [] } });
+        chunks.push({
+          topic: config.attachmentsTopic,
+          payload: { key, value: encodeRelayMessage(chunk), headers: [] },
+        });
       }
       attachments = [attachment.descriptor];
       topic = config.attachmentsTopic;
@@ -149,7 +154,11 @@ export function relayWorkload(config: IntakeRunConfig, unique: number): Workload
               type: "ValueError",
               value: `invalid literal ${n}`,
               stacktrace: {
-                frames: Array.from({ length: 5 }, (_, i) => ({ function: `f${i}`, filename: `app/m${i}.py`, lineno: i })),
+                frames: Array.from({ length: 5 }, (_, i) => ({
+                  function: `f${i}`,
+                  filename: `app/m${i}.py`,
+                  lineno: i,
+                })),
               },
             },
           ],
@@ -163,7 +172,8 @@ export function relayWorkload(config: IntakeRunConfig, unique: number): Workload
       relayEventMessage({ payload, eventId, projectId: 1 + (n % 2), startTime: 1_714_564_791, attachments }),
     );
     placed.push({ at: n, message: { topic, payload: { key, value, headers: [] } } });
-    if (n % 20 === 3) placed.push({ at: n + 1000.5, message: { topic, payload: { key, value, headers: [] } } });
+    if (n % 20 === 3)
+      placed.push({ at: n + 1000.5, message: { topic, payload: { key, value, headers: [] } } });
   }
   const messages = placed.sort((a, b) => a.at - b.at).map((entry) => entry.message);
   return { chunks, messages, uniqueEvents, withAttachments };

@@ -291,6 +291,7 @@ export async function testDeps(overrides: Partial<GroupingDeps> = {}): Promise<G
 
 export interface RunningConsumer {
   readonly processor: StreamProcessor;
+  readonly consumer: MemoryConsumer;
   readonly metrics: Metrics;
   readonly done: Promise<void>;
   stop(): Promise<void>;
@@ -319,9 +320,10 @@ export function startConsumer(
     metrics,
     logger,
   );
+  const consumer = new MemoryConsumer(broker, settings.groupId);
   const processor = new StreamProcessor(
     {
-      consumer: new MemoryConsumer(broker, settings.groupId),
+      consumer,
       factory: buildGroupingStrategy(context, deps),
       metrics,
       logger,
@@ -333,6 +335,7 @@ export function startConsumer(
   done.catch(() => {});
   return {
     processor,
+    consumer,
     metrics,
     done,
     async stop() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { computeGrouping } from "../../../consumers/grouping/compute.ts";
-import { parseFingerprintRules } from "../../../consumers/grouping/fingerprinting.ts";
+import { parseFingerprintRules } from "../../../consumers/grouping/fingerprint-rules-parse.ts";
 import { fingerprintRulesJsonToText } from "../../../consumers/grouping/fixture-keys.ts";
 
 const base = {

@@ -6,7 +6,7 @@ import {
   type RuleSyntaxReason,
   ruleText,
 } from "../../../consumers/grouping/enhancements/parse.ts";
-import { parseFingerprintRules } from "../../../consumers/grouping/fingerprinting.ts";
+import { parseFingerprintRules } from "../../../consumers/grouping/fingerprint-rules-parse.ts";
 
 const RULES = new URL("../../../consumers/grouping/rules/", import.meta.url);
 

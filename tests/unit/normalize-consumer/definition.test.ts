@@ -147,6 +147,6 @@ describe("normalizeConsumer definition", () => {
 
   it("keeps its dead-letter reasons a closed list of distinct codes", () => {
     expect(new Set(NORMALIZE_DLQ_REASONS).size).toBe(NORMALIZE_DLQ_REASONS.length);
-    for (const reason of NORMALIZE_DLQ_REASONS) expect(reason).toMatch(/^[a-z]+(-[a-z]+)*$/);
+    for (const reason of NORMALIZE_DLQ_REASONS) expect(reason).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 });

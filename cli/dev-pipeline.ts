@@ -1,0 +1,118 @@
+import type { Options } from "../config/options.ts";
+import { loadProjectsFile } from "../config/projects.ts";
+import { loadTopology } from "../config/topology.ts";
+import { memoryBackend } from "../consumers/backends.ts";
+import { CONSUMER_NAMES, consumerDefinition } from "../consumers/registry.ts";
+import { type RunningConsumer, startConsumer } from "../consumers/runner.ts";
+import { resolveConsumerSettings } from "../consumers/settings.ts";
+import { getIssue, InvalidQueryError, listEvents, listIssues } from "../consumers/storage/queries.ts";
+import type { StorageSink } from "../consumers/storage/sink.ts";
+import { SqliteSink } from "../consumers/storage/sqlite-sink.ts";
+import { RELAY_TOPICS } from "../dev/intake.ts";
+import { type IssuesQuery, IssuesQueryError } from "../dev/issues-api.ts";
+import { type DevServer, startDevServer } from "../dev/server.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { Metrics } from "../observability/metrics.ts";
+import { MemoryBroker } from "../producers/memory-broker.ts";
+
+export interface DevPipeline {
+  readonly server: DevServer;
+  readonly broker: MemoryBroker;
+  readonly consumers: ReadonlyArray<RunningConsumer>;
+  /** Stops the server, then drains every consumer in data-flow order. */
+  close(): Promise<void>;
+}
+
+/** Storage's read path as the dev server's issues API wants it; bad cursors answer 400. */
+function issuesQuery(sink: StorageSink): IssuesQuery {
+  const translate = async <T>(read: () => Promise<T>): Promise<T> => {
+    try {
+      return await read();
+    } catch (error) {
+      if (error instanceof InvalidQueryError) throw new IssuesQueryError(error.message, { cause: error });
+      throw error;
+    }
+  };
+  return {
+    listIssues: (params) =>
+      translate(async () => {
+        const page = await listIssues(sink, params);
+        return { items: page.items, nextCursor: page.nextCursor };
+      }),
+    getIssue: (params) => translate(() => getIssue(sink, params)),
+    listEvents: (params) =>
+      translate(async () => {
+        const page = await listEvents(sink, params);
+        return { items: page.items, nextCursor: page.nextCursor };
+      }),
+  };
+}
+
+/**
+ * `ingest dev`: the four production chains in one process on the in-memory broker, with
+ * the in-process state stores and the SQLite sink ("embedded" resources), behind the
+ * Relay-compatible HTTP intake. Nothing here needs a server.
+ */
+export async function startDevPipeline(
+  options: Options,
+  deps: { readonly logger: Logger; readonly metrics: Metrics },
+): Promise<DevPipeline> {
+  const topology = await loadTopology(options.topologyFile);
+  const projects = await loadProjectsFile(options.projectsFile);
+  const broker = new MemoryBroker();
+  for (const topic of Object.values(topology.topics)) broker.createTopic(topic.name, topic.partitions);
+  const backend = memoryBackend(broker, options);
+
+  const consumers: RunningConsumer[] = [];
+  const stopConsumers = async () => {
+    for (const consumer of consumers) {
+      consumer.shutdown();
+      await consumer.done;
+    }
+  };
+  try {
+    for (const name of CONSUMER_NAMES) {
+      const definition = consumerDefinition(name);
+      if (definition === undefined) throw new Error(`consumer ${name} has no definition in this build`);
+      const settings = resolveConsumerSettings(topology, name, options);
+      consumers.push(
+        await startConsumer(definition, {
+          settings,
+          options,
+          backend,
+          mode: "embedded",
+          metrics: deps.metrics,
+          logger: deps.logger,
+        }),
+      );
+    }
+  } catch (error) {
+    await stopConsumers();
+    throw error;
+  }
+
+  // A second connection to the storage consumer's SQLite file, for reads (WAL mode).
+  const readSink = SqliteSink.open(options.sqlitePath);
+  const server = await startDevServer({
+    producer: backend.producerFactory("dev-intake"),
+    projects,
+    issues: issuesQuery(readSink),
+    metrics: deps.metrics,
+    logger: deps.logger,
+    options,
+    // The errors pipeline consumes neither topic; their items are counted as dropped.
+    topics: { ...RELAY_TOPICS, transactions: null, feedback: null },
+  });
+
+  return {
+    server,
+    broker,
+    consumers,
+    close: async () => {
+      await server.close();
+      await stopConsumers();
+      await backend.close();
+      await readSink.close();
+    },
+  };
+}
