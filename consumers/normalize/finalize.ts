@@ -397,6 +397,12 @@ export class Finisher {
       }
     }
     for (const key of sortedKeys(context)) {
+      if (key === "type") {
+        // The tag survives an exhausted budget (Relay nulls it): without it, normalizing the
+        // event again would read the context as a different kind.
+        this.consume(context.type);
+        continue;
+      }
       this.path.push(key);
       const result = this.visit(context[key], VALUE, undefined, depth + 1, true, node?.children?.get(key));
       this.path.pop();

@@ -151,7 +151,8 @@ export function takeChars(text: string, n: number): string {
   let chars = 0;
   while (units < text.length && chars < n) {
     const code = text.charCodeAt(units);
-    units += code >= 0xd800 && code <= 0xdbff && units + 1 < text.length ? 2 : 1;
+    const next = units + 1 < text.length ? text.charCodeAt(units + 1) : 0;
+    units += code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
     chars++;
   }
   return text.slice(0, units);

@@ -58,7 +58,7 @@ export interface RelayIntakeDeps {
 }
 
 /** Records in the per-record step at once; project sources cache, so most settle at once. */
-const LOOKUP_CONCURRENCY = 64;
+const PER_RECORD_CONCURRENCY = 64;
 
 /** `outputs` of relay-intake in topology.yaml: events-raw first, then user-reports. */
 export function outputTopics(settings: Pick<ConsumerSettings, "name" | "outputs" | "dlq">): BatchTopics {
@@ -129,8 +129,8 @@ class RelayIntakeStrategyFactory implements ProcessingStrategyFactory<KafkaPaylo
     const consumer = settings.name;
     const stop = new AbortController();
     const signal = AbortSignal.any([stop.signal, this.shutdownSignal.signal]);
-    // Every record waiting out an outage listens on it (one per lookup in flight, plus the batch).
-    setMaxListeners(LOOKUP_CONCURRENCY + 8, signal);
+    // Every task waiting out an outage listens on it: one per record in flight, plus the batch.
+    setMaxListeners(PER_RECORD_CONCURRENCY + 8, signal);
     const retry: StateRetry = {
       policy: stateRetryPolicy(options),
       signal,
@@ -181,7 +181,7 @@ class RelayIntakeStrategyFactory implements ProcessingStrategyFactory<KafkaPaylo
         return intakeRecord(value, limits, this.deps.projects, retry);
       },
       batch,
-      { concurrency: LOOKUP_CONCURRENCY, maxPending: Math.max(LOOKUP_CONCURRENCY, settings.maxBatchSize) },
+      { concurrency: PER_RECORD_CONCURRENCY, maxPending: Math.max(PER_RECORD_CONCURRENCY, settings.maxBatchSize) },
     );
     return new AbortWhenStopped(perRecord, stop);
   }

@@ -78,13 +78,21 @@ async function produceInputs(prefix: string): Promise<Run> {
       const id = eventId(i + 1_000_000);
       if (i % BAD_EVERY === BAD_EVERY - 1) {
         bad++;
-        writes.push(producer.produce(input, { key: eventIdToKey(id), value: Buffer.from(`not avro ${i}`), headers: [] }));
+        writes.push(
+          producer.produce(input, {
+            key: eventIdToKey(id),
+            value: Buffer.from(`not avro ${i}`),
+            headers: [],
+          }),
+        );
         continue;
       }
       const template = templates[i % templates.length] as RawInput;
       const record = { ...template.record, event_id: id, payload: withEventId(template.record.payload, id) };
       sent.set(id, record);
-      writes.push(producer.produce(input, { key: eventIdToKey(id), value: codecs.raw.encode(record), headers: [] }));
+      writes.push(
+        producer.produce(input, { key: eventIdToKey(id), value: codecs.raw.encode(record), headers: [] }),
+      );
     }
     await Promise.all(writes);
   }

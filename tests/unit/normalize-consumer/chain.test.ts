@@ -81,7 +81,12 @@ describe("normalize consumer chain", () => {
 
   it("applies the received time, client IP and project of each record as the vectors expect", async () => {
     const inputs = vectorInputs();
-    const names = ["store_user_ip_auto", "store_user_ip_client_ip_js", "store_future_timestamp", "store_py_basic"];
+    const names = [
+      "store_user_ip_auto",
+      "store_user_ip_client_ip_js",
+      "store_future_timestamp",
+      "store_py_basic",
+    ];
     const { outputs } = await normalizeAll(names.map((name) => byName(inputs, name)));
     const [auto, js, future, basic] = outputs.map((o) => JSON.parse(o.payload) as Stored);
 
@@ -103,10 +108,18 @@ describe("normalize consumer chain", () => {
       {
         type: "future_timestamp",
         name: "timestamp",
-        detail: JSON.stringify({ sdk_time: "2000-01-03T00:02:00+00:00", server_time: "2000-01-03T00:00:00+00:00" }),
+        detail: JSON.stringify({
+          sdk_time: "2000-01-03T00:02:00+00:00",
+          server_time: "2000-01-03T00:00:00+00:00",
+        }),
       },
     ]);
-    expect(basic).toMatchObject({ project: 1, type: "default", platform: "other", received: DEFAULT_RECEIVED });
+    expect(basic).toMatchObject({
+      project: 1,
+      type: "default",
+      platform: "other",
+      received: DEFAULT_RECEIVED,
+    });
     expect(outputs[3]).toMatchObject({ type: "default", platform: "other", project_id: 1 });
   });
 
@@ -150,10 +163,20 @@ describe("normalize consumer chain", () => {
       ["truncated-avro", good.subarray(0, 3)],
       ["truncated-avro", good.subarray(0, 12)],
       // Python's bare NaN: Relay repairs it at its HTTP endpoint; Kafka payloads never carry it.
-      ["invalid-json", c.raw.encode(rawRecord(JSON.parse(vectorText("store_py_legacy_json_nan", "input")).raw_event, { event_id: eventId(2) }))],
+      [
+        "invalid-json",
+        c.raw.encode(
+          rawRecord(JSON.parse(vectorText("store_py_legacy_json_nan", "input")).raw_event, {
+            event_id: eventId(2),
+          }),
+        ),
+      ],
       ["payload-not-json-object", c.raw.encode(rawRecord("[1, 2]", { event_id: eventId(3) }))],
       ["invalid-value", c.raw.encode(rawRecord("{}", { event_id: "2107C4E9-6851-4C86-90D3-A3A24570C40D" }))],
-      ["too-deep", c.raw.encode(rawRecord(`{"extra":${"[".repeat(200)}${"]".repeat(200)}}`, { event_id: eventId(4) }))],
+      [
+        "too-deep",
+        c.raw.encode(rawRecord(`{"extra":${"[".repeat(200)}${"]".repeat(200)}}`, { event_id: eventId(4) })),
+      ],
     ];
     sendBytes(broker, good);
     for (const [, bytes] of cases) sendBytes(broker, bytes);
@@ -169,17 +192,20 @@ describe("normalize consumer chain", () => {
   });
 
   it("turns relay-intake's processing errors into errors entries and lists them typed", async () => {
-    const record = rawRecord('{"message":"with a lost minidump","errors":[{"type":"js_no_source","url":"a.js"}]}', {
-      event_id: eventId(9),
-      processing_errors: [
-        {
-          type: "attachment_missing_chunks",
-          name: "crash.dmp",
-          detail: JSON.stringify({ attachment_id: "a1", missing: [0], __proto__: 1 }),
-        },
-        { type: "attachment_too_large", name: null, detail: "free text" },
-      ],
-    });
+    const record = rawRecord(
+      '{"message":"with a lost minidump","errors":[{"type":"js_no_source","url":"a.js"}]}',
+      {
+        event_id: eventId(9),
+        processing_errors: [
+          {
+            type: "attachment_missing_chunks",
+            name: "crash.dmp",
+            detail: JSON.stringify({ attachment_id: "a1", missing: [0], __proto__: 1 }),
+          },
+          { type: "attachment_too_large", name: null, detail: "free text" },
+        ],
+      },
+    );
     const { outputs } = await normalizeAll([{ name: "processing errors", record }]);
     const stored = JSON.parse(outputs[0]?.payload ?? "{}") as Stored;
     expect(stored.errors).toEqual([
@@ -190,7 +216,11 @@ describe("normalize consumer chain", () => {
     expect(Object.getPrototypeOf((stored.errors as object[])[1])).toBe(Object.prototype);
     expect(outputs[0]?.processing_errors).toEqual([
       { type: "js_no_source", name: null, detail: '{"url":"a.js"}' },
-      { type: "attachment_missing_chunks", name: "crash.dmp", detail: '{"attachment_id":"a1","missing":[0]}' },
+      {
+        type: "attachment_missing_chunks",
+        name: "crash.dmp",
+        detail: '{"attachment_id":"a1","missing":[0]}',
+      },
       { type: "attachment_too_large", name: null, detail: '{"detail":"free text"}' },
     ]);
   });

@@ -109,7 +109,10 @@ describe("normalizeConsumer definition", () => {
     const single = normalizeConsumer.buildStrategy(context(), deps);
     expect(single.createWithPartitions(() => {}, new Map())).toBeInstanceOf(RunTaskAsync);
     await single.shutdown();
-    const pooled = normalizeConsumer.buildStrategy(context({ settings: testSettings({ concurrency: 2 }) }), deps);
+    const pooled = normalizeConsumer.buildStrategy(
+      context({ settings: testSettings({ concurrency: 2 }) }),
+      deps,
+    );
     expect(pooled.createWithPartitions(() => {}, new Map())).toBeInstanceOf(RunTaskInWorkers);
     await pooled.shutdown();
   });

@@ -95,7 +95,13 @@ export async function startNormalize(broker: MemoryBroker, setup: Setup = {}): P
   const metrics = createMetrics();
   const logger = silentLogger();
   const backend = memoryBackend(broker, options);
-  const context: ConsumerContext = { settings, options, producerFactory: backend.producerFactory, metrics, logger };
+  const context: ConsumerContext = {
+    settings,
+    options,
+    producerFactory: backend.producerFactory,
+    metrics,
+    logger,
+  };
   const resources =
     setup.codecs === undefined
       ? await normalizeConsumer.openResources(context, "embedded")
@@ -212,7 +218,9 @@ export function relayInputs(): RawInput[] {
   const inputs: RawInput[] = [];
   for (const folder of ["ingest-events", "ingest-transactions", "ingest-feedback-events"]) {
     const codec = relayCodec();
-    for (const file of readdirSync(join(FORMATS, folder)).filter((f) => f.endsWith(".msgpack")).sort()) {
+    for (const file of readdirSync(join(FORMATS, folder))
+      .filter((f) => f.endsWith(".msgpack"))
+      .sort()) {
       const message = codec.decode(readFileSync(join(FORMATS, folder, file)));
       if (message.type !== "event") continue;
       const text = message.payload.toString("utf8");
@@ -243,7 +251,12 @@ export async function sendRaw(broker: MemoryBroker, record: EventRawRecord, part
   sendBytes(broker, c.raw.encode(record), eventIdToKey(record.event_id), partition);
 }
 
-export function sendBytes(broker: MemoryBroker, value: Buffer, key: Buffer | null = null, partition = 0): void {
+export function sendBytes(
+  broker: MemoryBroker,
+  value: Buffer,
+  key: Buffer | null = null,
+  partition = 0,
+): void {
   broker.produce(Partition.of(EVENTS_RAW, partition), { key, value, headers: [] });
 }
 
@@ -266,7 +279,10 @@ export function committedAll(broker: MemoryBroker): boolean {
     .every((p) => (broker.committedOffset(GROUP, p) ?? 0) === broker.endOffset(p));
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
@@ -290,7 +306,10 @@ export async function runToEnd(broker: MemoryBroker, setup: Setup = {}): Promise
  * StoreNormalizer settings the record and the options give, computed here independently of
  * the chain; undefined when the normalizer rejects the event.
  */
-export function expectedStored(record: EventRawRecord, options: Options): Record<string, unknown> | undefined {
+export function expectedStored(
+  record: EventRawRecord,
+  options: Options,
+): Record<string, unknown> | undefined {
   const config = normalizeConfigFromOptions(options, {
     receivedAt: record.received,
     clientIp: record.remote_addr ?? undefined,

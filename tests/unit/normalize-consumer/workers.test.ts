@@ -14,7 +14,6 @@ import {
   runToEnd,
   sendBytes,
   sendRaw,
-  testCodecs,
   vectorInputs,
 } from "./harness.ts";
 
@@ -23,7 +22,6 @@ import {
 
 /** Fixture events, an undecodable record and a rejected one, in a fixed order. */
 async function fill(broker: MemoryBroker): Promise<number> {
-  const c = await testCodecs();
   const inputs = [...vectorInputs(), ...relayInputs()];
   let sent = 0;
   for (const [i, input] of inputs.entries()) {
@@ -35,7 +33,10 @@ async function fill(broker: MemoryBroker): Promise<number> {
     }
     if (i % 10 === 7) {
       // Rejected by Relay's normalization: a timestamp before 1970 that the window leaves alone.
-      await sendRaw(broker, rawRecord(`{"timestamp":-5,"start_timestamp":-10}`, { event_id: eventId(900 + i), received: 1 }));
+      await sendRaw(
+        broker,
+        rawRecord(`{"timestamp":-5,"start_timestamp":-10}`, { event_id: eventId(900 + i), received: 1 }),
+      );
       sent++;
     }
   }
@@ -67,6 +68,8 @@ describe("normalize consumer in a worker pool", () => {
     expect(main.outputs.length + main.dlq.length).toBe(main.sent);
     expect(pooled.outputs).toEqual(main.outputs);
     expect(pooled.dlq).toEqual(main.dlq);
-    expect((await normalizedRecords(pooled.broker)).every((record) => record.payload.startsWith("{"))).toBe(true);
+    expect((await normalizedRecords(pooled.broker)).every((record) => record.payload.startsWith("{"))).toBe(
+      true,
+    );
   });
 });
