@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Options } from "../config/options.ts";
-import { loadProjectsFile } from "../config/projects.ts";
+import { loadProjectsFile, type ProjectsFile } from "../config/projects.ts";
 import { loadTopology } from "../config/topology.ts";
 import { memoryBackend } from "../consumers/backends.ts";
 import { CONSUMER_NAMES, consumerDefinition } from "../consumers/registry.ts";
@@ -19,8 +20,47 @@ export interface DevPipeline {
   readonly server: DevServer;
   readonly broker: MemoryBroker;
   readonly consumers: ReadonlyArray<RunningConsumer>;
+  readonly projects: ProjectsFile;
+  /** A read connection to the storage consumer's SQLite file. */
+  readonly storage: StorageSink;
+  /** Messages on the consumers' input topics that their groups have not committed yet. */
+  backlog(): number;
+  /**
+   * Resolves once every consumer has committed everything on its inputs (so every event
+   * that entered is stored, dropped or dead-lettered). Rejects with `DevPipelineError` when a
+   * consumer's loop ends meanwhile or `timeoutMs` passes.
+   */
+  waitUntilDrained(timeoutMs: number): Promise<void>;
   /** Stops the server, then drains every consumer in data-flow order. */
   close(): Promise<void>;
+}
+
+export class DevPipelineError extends Error {
+  constructor(
+    readonly reason: "drain_timeout" | "consumer_stopped",
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "DevPipelineError";
+  }
+}
+
+/** How often `waitUntilDrained` looks at the committed offsets. */
+const DRAIN_POLL_MS = 20;
+
+function backlogOf(broker: MemoryBroker, consumers: ReadonlyArray<RunningConsumer>): Map<string, number> {
+  const backlog = new Map<string, number>();
+  for (const { settings } of consumers) {
+    let behind = 0;
+    for (const topic of settings.inputs) {
+      for (const p of broker.partitionsOf(topic)) {
+        behind += broker.endOffset(p) - (broker.committedOffset(settings.groupId, p) ?? 0);
+      }
+    }
+    backlog.set(settings.name, behind);
+  }
+  return backlog;
 }
 
 /** Storage's read path as the dev server's issues API wants it; bad cursors answer 400. */
@@ -104,10 +144,46 @@ export async function startDevPipeline(
     topics: { ...RELAY_TOPICS, transactions: null, feedback: null },
   });
 
+  // A loop that ends before close() was asked for crashed: drain waits must not hang on it.
+  let stopped: { name: string; error: unknown } | null = null;
+  for (const consumer of consumers) {
+    consumer.done.then(
+      () => {
+        stopped ??= { name: consumer.settings.name, error: undefined };
+      },
+      (error: unknown) => {
+        stopped ??= { name: consumer.settings.name, error };
+      },
+    );
+  }
+  const total = () => [...backlogOf(broker, consumers).values()].reduce((a, b) => a + b, 0);
+
   return {
     server,
     broker,
     consumers,
+    projects,
+    storage: readSink,
+    backlog: total,
+    waitUntilDrained: async (timeoutMs) => {
+      const deadline = Date.now() + timeoutMs;
+      // The broker is single-threaded: one pass over every group sees one consistent state.
+      while (total() > 0) {
+        if (stopped !== null) {
+          throw new DevPipelineError("consumer_stopped", `consumer ${stopped.name} stopped while draining`, {
+            cause: stopped.error,
+          });
+        }
+        if (Date.now() > deadline) {
+          const behind = Object.fromEntries(backlogOf(broker, consumers));
+          throw new DevPipelineError(
+            "drain_timeout",
+            `the dev pipeline did not drain within ${timeoutMs} ms; uncommitted messages per consumer: ${JSON.stringify(behind)}`,
+          );
+        }
+        await sleep(DRAIN_POLL_MS);
+      }
+    },
     close: async () => {
       await server.close();
       await stopConsumers();

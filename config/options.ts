@@ -482,6 +482,21 @@ export const OPTION_SPECS = {
     help: "Largest request body after decompression (Relay's max_envelope_size); decompression stops there with 413.",
     unit: "bytes",
   }),
+
+  // --- replay and dump -------------------------------------------------------------------
+  replayDrainTimeoutMs: option<number>({
+    type: "integer",
+    env: "INGEST_REPLAY_DRAIN_TIMEOUT_MS",
+    default: 300_000,
+    help: "How long `ingest replay --into dev` waits for the dev pipeline to process what it fed in.",
+    unit: "ms",
+  }),
+  replayMaxBacklog: option<number>({
+    type: "integer",
+    env: "INGEST_REPLAY_MAX_BACKLOG",
+    default: 5000,
+    help: "`ingest replay --into dev` stops feeding while the dev pipeline has this many messages not yet processed.",
+  }),
 } as const;
 
 type Specs = typeof OPTION_SPECS;

@@ -1,4 +1,5 @@
 import type { ConsumerDefinition } from "./definition.ts";
+import { normalizeConsumer } from "./normalize/definition.ts";
 import { relayIntakeConsumer } from "./relay-intake/definition.ts";
 import { storageConsumer } from "./storage/definition.ts";
 
@@ -20,6 +21,7 @@ export type RegisteredConsumer = ConsumerDefinition<unknown>;
 
 const DEFINITIONS: Readonly<Partial<Record<ConsumerName, RegisteredConsumer>>> = {
   "relay-intake": relayIntakeConsumer,
+  normalize: normalizeConsumer,
   storage: storageConsumer,
 };
 

@@ -190,13 +190,29 @@ export function inferContentType(holder: JsonObject, tryForm: (raw: string) => u
   holder.inferred_content_type = contentType === undefined ? undefined : (contentType.split(";")[0] as string);
 }
 
-/** serde_json accepts exactly JSON; numbers outside f64 range are not a concern for bodies. */
+/** serde_json's default recursion limit: 128 nested containers fail to parse. */
+const SERDE_MAX_NESTING = 127;
+
+/** True when serde_json would also take the value: finite numbers, nesting within its limit. */
+function serdeAccepts(value: unknown, depth: number): boolean {
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value !== "object" || value === null) return true;
+  if (depth >= SERDE_MAX_NESTING) return false;
+  const items = Array.isArray(value) ? value : Object.values(value);
+  for (const item of items) if (!serdeAccepts(item, depth + 1)) return false;
+  return true;
+}
+
+/** A body that serde_json parses (JSON.parse would also take `1e309` as Infinity). */
 export function parseJsonData(raw: string): unknown {
+  let parsed: unknown;
   try {
-    return JSON.parse(raw) as unknown;
+    parsed = JSON.parse(raw) as unknown;
   } catch {
     return undefined;
   }
+  // A body of `null` stays the string (Relay 0.10's output for it).
+  return parsed !== null && serdeAccepts(parsed, 0) ? parsed : undefined;
 }
 
 function normalizeResponse(response: JsonObject): void {

@@ -73,6 +73,9 @@ export class MetaNode {
    * trimmed, so a large original would defeat trimming.
    */
   setOriginal(value: unknown): void {
+    // `val: null` reads back as no original at all; non-finite numbers (in-memory callers only)
+    // serialize as null.
+    if (value === null || value === undefined || (typeof value === "number" && !Number.isFinite(value))) return;
     if (estimateSize(value, 500) >= 500) return;
     this.hasOriginal = true;
     this.original = value;
@@ -231,6 +234,8 @@ export function metaNodeToWire(node: MetaNode): Record<string, unknown> | undefi
   }
   if (node.children !== undefined) {
     for (const [key, child] of node.children) {
+      // A member named "" has no wire form: that key holds the node's own meta.
+      if (key === "") continue;
       const wire = metaNodeToWire(child);
       if (wire === undefined) continue;
       if (out === undefined) out = {};

@@ -30,9 +30,14 @@ function urlPath(text: string): string | undefined {
 
 export function normalizeFrame(frame: JsonObject, meta: MetaTree, path: Path): void {
   if (isEmptyString(frame.abs_path)) {
-    frame.abs_path = frame.filename;
-    meta.put([...path, "abs_path"], meta.take([...path, "filename"]));
-    frame.filename = undefined;
+    // An empty filename without meta moves nothing; keeping the abs_path meta of an earlier pass
+    // makes renormalizing a stored event a no-op.
+    const filenameMeta = meta.take([...path, "filename"]);
+    if (!isEmptyString(frame.filename) || filenameMeta !== undefined) {
+      frame.abs_path = frame.filename;
+      meta.put([...path, "abs_path"], filenameMeta);
+      frame.filename = undefined;
+    }
   }
   if (isEmptyString(frame.filename) && typeof frame.abs_path === "string") {
     const absPath = frame.abs_path;

@@ -291,11 +291,11 @@ const WORKER_EXPORT = "normalizeInWorker";
  */
 export function normalizeWorkerTask(
   settings: NormalizeTaskSettings,
-  codecs: Pick<Options, "kafkaClientId">,
+  options: Pick<Options, "kafkaClientId">,
 ): WorkerTask {
   const url = new URL(import.meta.url);
   url.search = "";
-  url.searchParams.set(SETTINGS_PARAM, JSON.stringify({ ...settings, kafkaClientId: codecs.kafkaClientId }));
+  url.searchParams.set(SETTINGS_PARAM, JSON.stringify({ ...settings, kafkaClientId: options.kafkaClientId }));
   return { module: url.href, exportName: WORKER_EXPORT };
 }
 

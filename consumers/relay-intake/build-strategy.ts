@@ -181,7 +181,10 @@ class RelayIntakeStrategyFactory implements ProcessingStrategyFactory<KafkaPaylo
         return intakeRecord(value, limits, this.deps.projects, retry);
       },
       batch,
-      { concurrency: PER_RECORD_CONCURRENCY, maxPending: Math.max(PER_RECORD_CONCURRENCY, settings.maxBatchSize) },
+      {
+        concurrency: PER_RECORD_CONCURRENCY,
+        maxPending: Math.max(PER_RECORD_CONCURRENCY, settings.maxBatchSize),
+      },
     );
     return new AbortWhenStopped(perRecord, stop);
   }

@@ -174,15 +174,15 @@ export class BatchProcessor {
         claimIndexes.push(index);
       }
     });
-    // Settle every put before deciding: a rejection must not leave others running into the retry.
-    await settleAll(puts);
+    // Claims do not depend on chunks: both go out in the same round trip. Everything settles
+    // before anything is decided, so a retry never starts beside a write still running.
+    const claimed =
+      claims.length > 0 ? dedupe.claimMany(claims, this.deps.dedupeWindowSeconds) : Promise.resolve([]);
+    await settleAll([...puts, claimed]);
     const won: boolean[] = new Array(values.length).fill(false);
-    if (claims.length > 0) {
-      const results = await dedupe.claimMany(claims, this.deps.dedupeWindowSeconds);
-      results.forEach((result, i) => {
-        won[claimIndexes[i] as number] = result;
-      });
-    }
+    (await claimed).forEach((result, i) => {
+      won[claimIndexes[i] as number] = result;
+    });
     const joins: Promise<void>[] = [];
     const joined: (JoinedAttachment[] | undefined)[] = new Array(values.length).fill(undefined);
     values.forEach((value, index) => {

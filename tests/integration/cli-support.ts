@@ -174,10 +174,16 @@ export function writeUniqueTopology(
 
 export interface TopologyDocument {
   version: number;
-  topics: Record<string, { partitions: number; retentionMs: number; config?: Record<string, string> } & Record<string, unknown>>;
+  topics: Record<
+    string,
+    { partitions: number; retentionMs: number; config?: Record<string, string> } & Record<string, unknown>
+  >;
   consumers: Record<
     string,
-    { groupId: string; inputs: string[]; outputs: string[]; dlq: Record<string, string> } & Record<string, unknown>
+    { groupId: string; inputs: string[]; outputs: string[]; dlq: Record<string, string> } & Record<
+      string,
+      unknown
+    >
   >;
 }
 

@@ -52,7 +52,9 @@ describe("ingest topology on a fresh cluster", () => {
   it("plans every topic as a creation, and changes nothing while planning", async () => {
     const text = await ingest(["topology", "plan", "--topology", fresh.file]);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toContain(`+ ${fresh.topic("events")}: create with 3 partition(s), replication factor 1`);
+    expect(text.stdout).toContain(
+      `+ ${fresh.topic("events")}: create with 3 partition(s), replication factor 1`,
+    );
     expect(text.stdout).toContain("Plan: 11 to create, 0 to grow, 0 to reconfigure, 0 refused.");
 
     const plan = await planJson(fresh.file);
@@ -140,7 +142,12 @@ describe("ingest topology on a drifted cluster", () => {
     );
     expect(plan.changes).toHaveLength(3);
     expect(plan.refusals).toEqual([
-      expect.objectContaining({ topic: drifted.topic("events"), field: "partitions", declared: 2, actual: 3 }),
+      expect.objectContaining({
+        topic: drifted.topic("events"),
+        field: "partitions",
+        declared: 2,
+        actual: 3,
+      }),
     ]);
 
     const text = await ingest(["topology", "plan", "--topology", drifted.file]);
@@ -169,6 +176,8 @@ describe("ingest topology on a drifted cluster", () => {
 
     const again = await planJson(drifted.file);
     expect(again.changes).toEqual([]);
-    expect(again.refusals.map((r) => `${r.topic} ${r.field}`)).toEqual([`${drifted.topic("events")} partitions`]);
+    expect(again.refusals.map((r) => `${r.topic} ${r.field}`)).toEqual([
+      `${drifted.topic("events")} partitions`,
+    ]);
   });
 });

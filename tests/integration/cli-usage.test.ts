@@ -10,7 +10,11 @@ import { ingest } from "./cli-support.ts";
 const dir = mkdtempSync(join(tmpdir(), "ingest-cli-usage-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function expectUsageError(args: string[], reason: RegExp, env: Record<string, string> = {}): Promise<void> {
+async function expectUsageError(
+  args: string[],
+  reason: RegExp,
+  env: Record<string, string> = {},
+): Promise<void> {
   const result = await ingest(args, env);
   expect(result.code, `${args.join(" ")}\n${result.stderr}`).toBe(2);
   expect(result.stdout).toBe("");
@@ -35,7 +39,10 @@ describe("ingest usage errors exit 2 with a one-line reason", () => {
       ["consumer", "run", "storage", "--auto-offset-reset", "smallest"],
       /'--auto-offset-reset <policy>' argument 'smallest' is invalid\. Allowed choices are earliest, latest, error/,
     );
-    await expectUsageError(["consumer", "run", "storage", "--concurrency", "two"], /--concurrency: expected a positive integer, got two/);
+    await expectUsageError(
+      ["consumer", "run", "storage", "--concurrency", "two"],
+      /--concurrency: expected a positive integer, got two/,
+    );
   });
 
   it("contradicting flags", async () => {
@@ -43,19 +50,31 @@ describe("ingest usage errors exit 2 with a one-line reason", () => {
   });
 
   it("a consumer the topology does not define", async () => {
-    await expectUsageError(["consumer", "run", "ingest-everything"], /unknown consumer "ingest-everything"; the topology defines: relay-intake, normalize, grouping, storage/);
+    await expectUsageError(
+      ["consumer", "run", "ingest-everything"],
+      /unknown consumer "ingest-everything"; the topology defines: relay-intake, normalize, grouping, storage/,
+    );
   });
 
   it("a malformed INGEST_* variable, naming it", async () => {
-    await expectUsageError(["consumer", "run", "storage"], /INGEST_MAX_POLL_INTERVAL_MS: expected an integer, got "soon"/, {
-      INGEST_MAX_POLL_INTERVAL_MS: "soon",
-    });
+    await expectUsageError(
+      ["consumer", "run", "storage"],
+      /INGEST_MAX_POLL_INTERVAL_MS: expected an integer, got "soon"/,
+      {
+        INGEST_MAX_POLL_INTERVAL_MS: "soon",
+      },
+    );
   });
 
   it("a missing topology file, from the flag or from INGEST_TOPOLOGY", async () => {
     const missing = join(dir, "missing.yaml");
-    await expectUsageError(["topology", "plan", "--topology", missing], /cannot read the topology file .*missing\.yaml \(ENOENT\)/);
-    await expectUsageError(["lag"], /cannot read the topology file .*missing\.yaml/, { INGEST_TOPOLOGY: missing });
+    await expectUsageError(
+      ["topology", "plan", "--topology", missing],
+      /cannot read the topology file .*missing\.yaml \(ENOENT\)/,
+    );
+    await expectUsageError(["lag"], /cannot read the topology file .*missing\.yaml/, {
+      INGEST_TOPOLOGY: missing,
+    });
   });
 
   it("an invalid topology file, with every problem's line", async () => {
@@ -69,11 +88,14 @@ describe("ingest usage errors exit 2 with a one-line reason", () => {
 });
 
 describe("ingest answers --help everywhere with exit 0", () => {
-  it.each([[[]], [["topology", "apply"]], [["lag"]], [["debug", "group"]]])("ingest %j --help", async (path) => {
-    const result = await ingest([...path, "--help"]);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^Usage: ingest/);
-  });
+  it.each([[[]], [["topology", "apply"]], [["lag"]], [["debug", "group"]]])(
+    "ingest %j --help",
+    async (path) => {
+      const result = await ingest([...path, "--help"]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^Usage: ingest/);
+    },
+  );
 
   it("ingest consumer run --help lists every flag", async () => {
     const result = await ingest(["consumer", "run", "--help"]);

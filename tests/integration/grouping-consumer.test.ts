@@ -213,6 +213,7 @@ interface Insert {
   readonly groupId: number;
   readonly primaryHash: string;
   readonly isNew: boolean;
+  readonly isNewGroupEnvironment: boolean;
 }
 
 /** Every insert on an `events` topic. */
@@ -233,6 +234,7 @@ async function readInserts(topic: string, options: Options, count: number): Prom
         groupId: message.body.group_id,
         primaryHash: message.body.primary_hash,
         isNew: (message.state as { is_new: boolean }).is_new,
+        isNewGroupEnvironment: (message.state as { is_new_group_environment: boolean }).is_new_group_environment,
       };
     });
   } finally {
@@ -344,7 +346,7 @@ describe("grouping consumer on Kafka and Redis", () => {
     try {
       await produce(
         input,
-        Array.from({ length: 200 }, (_, n) => record(n, 1 + (n % 2), `shared-${n % 10}`)),
+        Array.from({ length: 200 }, (_, n) => record(n, 1 + (n % 2), `shared-${Math.floor(n / 2) % 10}`)),
       );
       await waitUntil("all events grouped", () => allCommitted(groupId, input), 60_000);
       const inserts = await readInserts(output, options, 200);
@@ -417,8 +419,12 @@ describe("grouping state across a Redis restart", () => {
       const maxRecorded = Math.max(...recorded.values());
 
       await exec("bash", [SERVICES, "restart", "redis"], { timeout: 120_000 });
-      const fence = new RedisGroupingStateFence(await connect(options), options.redisKeyPrefix);
-      expect(await fence.isIntact()).toBe(false);
+      const probe = await connect(options);
+      try {
+        expect(await new RedisGroupingStateFence(probe, options.redisKeyPrefix).isIntact()).toBe(false);
+      } finally {
+        probe.disconnect();
+      }
 
       // Phase 2 arrives while the state is lost: the same fingerprints and 5 new ones.
       const phase2 = Array.from({ length: 300 }, (_, n) =>
@@ -460,6 +466,17 @@ describe("grouping state across a Redis restart", () => {
         }
       }
       expect(newGroups.size).toBe(10);
+      // Environments were restored from the errors table: fingerprints k with k % 4 < 2 were
+      // seen in prod before the restart, the others only in staging.
+      const fingerprintOf = new Map(phase2.map((r, n) => [r.event_id, n < 250 ? n % 40 : -1]));
+      const firstInProd = new Map<number, number>();
+      for (const insert of after) {
+        const k = fingerprintOf.get(insert.eventId) as number;
+        if (k < 0) continue;
+        if (k % 4 < 2) expect(insert.isNewGroupEnvironment).toBe(false);
+        else if (insert.isNewGroupEnvironment) firstInProd.set(insert.groupId, (firstInProd.get(insert.groupId) ?? 0) + 1);
+      }
+      expect([...firstInProd.values()]).toEqual(Array.from({ length: 20 }, () => 1));
       // Counters continue from the record.
       const store = grouping.deps.store as RedisGroupStore;
       const [project, hash] = [...recorded.keys()][0]!.split(":") as [string, string];

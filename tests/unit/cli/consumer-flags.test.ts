@@ -131,7 +131,9 @@ describe("consumer settings precedence", () => {
       topology,
       "relay-intake",
       options,
-      settingsOverrides(parseRun("relay-intake", "--consumer-group", "x", "--max-batch-size", "5", "--disable-dlq").flags),
+      settingsOverrides(
+        parseRun("relay-intake", "--consumer-group", "x", "--max-batch-size", "5", "--disable-dlq").flags,
+      ),
     );
     expect(settings).toMatchObject({ groupId: "x", maxBatchSize: 5, maxBatchTimeMs: 1000 });
     expect(settings.dlq.size).toBe(0);
@@ -139,7 +141,10 @@ describe("consumer settings precedence", () => {
 
   it("falls back to the options registry for what topology.yaml leaves out", () => {
     const sparse = parseTopology(
-      readFileSync(join(ROOT, "topology.yaml"), "utf8").replace(/\n {4}(maxBatchSize|maxBatchTimeMs|concurrency): \d+/g, ""),
+      readFileSync(join(ROOT, "topology.yaml"), "utf8").replace(
+        /\n {4}(maxBatchSize|maxBatchTimeMs|concurrency): \d+/g,
+        "",
+      ),
       "sparse.yaml",
     );
     expect(resolveConsumerSettings(sparse, "normalize", options)).toMatchObject({
@@ -150,7 +155,15 @@ describe("consumer settings precedence", () => {
   });
 
   it("logs the effective configuration with every flag's value", () => {
-    const flags = parseRun("storage", "--auto-offset-reset", "error", "--metrics-port", "9300", "--max-batch-size", "9").flags;
+    const flags = parseRun(
+      "storage",
+      "--auto-offset-reset",
+      "error",
+      "--metrics-port",
+      "9300",
+      "--max-batch-size",
+      "9",
+    ).flags;
     const effective = loadOptions({}, optionOverrides(flags));
     const config = effectiveConsumerConfig(
       resolveConsumerSettings(topology, "storage", effective, settingsOverrides(flags)),
@@ -182,7 +195,9 @@ describe("consumer registry", () => {
   });
 
   it("refuses an unknown consumer and a declared one without a definition, both as usage errors", () => {
-    expect(() => definitionFor(topology, "nope")).toThrow(/unknown consumer "nope"; the topology defines: relay-intake/);
+    expect(() => definitionFor(topology, "nope")).toThrow(
+      /unknown consumer "nope"; the topology defines: relay-intake/,
+    );
     for (const name of CONSUMER_NAMES) {
       if (consumerDefinition(name) === undefined) {
         expect(() => definitionFor(topology, name)).toThrow(UsageError);
@@ -263,7 +278,17 @@ describe("ingest program", () => {
   it("wires every command area", () => {
     const names = buildProgram().commands.map((c) => c.name());
     expect(names).toEqual(
-      expect.arrayContaining(["options", "consumer", "topology", "lag", "schemas", "storage", "issues", "events", "debug"]),
+      expect.arrayContaining([
+        "options",
+        "consumer",
+        "topology",
+        "lag",
+        "schemas",
+        "storage",
+        "issues",
+        "events",
+        "debug",
+      ]),
     );
     const debug = buildProgram().commands.find((c) => c.name() === "debug");
     expect(debug?.commands.map((c) => c.name())).toEqual(expect.arrayContaining(["normalize", "group"]));

@@ -12,14 +12,17 @@ describe("metrics server", () => {
     const server = await startMetricsServer({
       registry: metrics.registry,
       port: 0,
-      health: () => (healthy ? { healthy: true } : { healthy: false, detail: "the processing loop is stuck" }),
+      health: () =>
+        healthy ? { healthy: true } : { healthy: false, detail: "the processing loop is stuck" },
     });
     try {
       const base = `http://127.0.0.1:${server.port}`;
       const scrape = await fetch(`${base}/metrics`);
       expect(scrape.status).toBe(200);
       expect(scrape.headers.get("content-type")).toMatch(/^text\/plain/);
-      expect(await scrape.text()).toContain('ingest_messages_consumed_total{consumer="storage",topic="events"} 3');
+      expect(await scrape.text()).toContain(
+        'ingest_messages_consumed_total{consumer="storage",topic="events"} 3',
+      );
 
       const ok = await fetch(`${base}/health`);
       expect(ok.status).toBe(200);

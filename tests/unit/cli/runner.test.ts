@@ -115,7 +115,10 @@ async function start(
 }
 
 /** A memory backend whose commits hang until `release` is called: the loop gets stuck in a commit. */
-function hangingCommits(broker: MemoryBroker, options: Options): { backend: ConsumerBackend; release(): void } {
+function hangingCommits(
+  broker: MemoryBroker,
+  options: Options,
+): { backend: ConsumerBackend; release(): void } {
   const inner = memoryBackend(broker, options);
   let release: () => void = () => {};
   const gate = new Promise<void>((resolve) => {
@@ -208,7 +211,10 @@ describe("consumer runner", () => {
     const broker = newBroker();
     const { running } = await start({ broker, logger });
     for (let i = 0; i < 50; i++) broker.produce(Partition.of(INPUT, i % 2), payload(`m${i}`));
-    await waitFor("every message committed", () => broker.committedOffset("runner-group", Partition.of(INPUT, 0)) === 25);
+    await waitFor(
+      "every message committed",
+      () => broker.committedOffset("runner-group", Partition.of(INPUT, 0)) === 25,
+    );
     running.shutdown();
     await running.done;
     const started = lines.filter((line) => line.msg === "consumer.started");
@@ -224,7 +230,9 @@ describe("consumer runner", () => {
       mode: "embedded",
     });
     expect(lines.length).toBeLessThan(20);
-    expect(lines.map((line) => line.msg)).toEqual(expect.arrayContaining(["partitions.assigned", "consumer.stopped"]));
+    expect(lines.map((line) => line.msg)).toEqual(
+      expect.arrayContaining(["partitions.assigned", "consumer.stopped"]),
+    );
   });
 
   it("releases the definition's resources when the loop stops, and is unhealthy afterwards", async () => {

@@ -122,7 +122,11 @@ describe("topology plan", () => {
     ]);
     expect(plan.refusals[0]?.reason).toMatch(/Kafka cannot remove partitions/);
     const lines = formatPlan(plan);
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}! in: partitions 6 on the cluster, 3 in topology\.yaml; not changed: Kafka cannot remove partitions/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}! in: partitions 6 on the cluster, 3 in topology\.yaml; not changed: Kafka cannot remove partitions/,
+      ),
+    );
     expect(lines.at(-1)).toBe("Plan: 0 to create, 0 to grow, 0 to reconfigure, 1 refused.");
   });
 
@@ -173,7 +177,10 @@ describe("topology plan", () => {
     const plan = planTopology(
       TOPOLOGY,
       cluster(
-        asCreated("in", { partitions: 1, config: { ...asCreated("in").config, "compression.type": "producer" } }),
+        asCreated("in", {
+          partitions: 1,
+          config: { ...asCreated("in").config, "compression.type": "producer" },
+        }),
       ),
     );
     expect(plan.changes.map((c) => `${c.kind}:${c.topic}`)).toEqual([

@@ -31,6 +31,30 @@ function twice(input: unknown): [unknown, unknown] | undefined {
   return [stored, JSON.parse(JSON.stringify(toStoredEvent(second)))];
 }
 
+const UNSTABLE_TAGS = new Set(["site", "server_name"]);
+
+/**
+ * Two places where Relay's own store normalization is not idempotent (checked against the
+ * `sentry-relay` oracle, see KNOWN_DIFFERENCES.md): `site`/`server_name` join the tags after tag
+ * validation, so a value that is blank, padded, has a newline or is over 200 chars only changes
+ * on the second pass;
+ * and `user.sentry_user` is computed before trimming, from the untrimmed id/username/email.
+ */
+function relayItselfUnstable(stored: unknown): boolean {
+  const event = stored as { tags?: unknown; _meta?: { user?: Record<string, unknown> } };
+  if (Array.isArray(event.tags)) {
+    for (const pair of event.tags) {
+      if (!Array.isArray(pair) || !UNSTABLE_TAGS.has(pair[0])) continue;
+      const raw: unknown = pair[1];
+      if (typeof raw !== "string") continue;
+      const value = raw.trim();
+      if (value !== raw || value === "" || value.includes("\n") || [...value].length > 200) return true;
+    }
+  }
+  const userMeta = event._meta?.user;
+  return userMeta !== undefined && ["id", "username", "email"].some((field) => userMeta[field] !== undefined);
+}
+
 function fixtureEvents(): [string, unknown][] {
   const index = JSON.parse(readFileSync(join(FIXTURES, "index.json"), "utf8")) as { name: string; scope: string }[];
   return index
@@ -57,9 +81,14 @@ describe("normalizing a normalized event changes nothing", () => {
 
   it("for 3000 seeded hostile events", () => {
     const random = seededRandom(7);
+    let compared = 0;
     for (let i = 0; i < 3000; i++) {
       const passes = twice(hostileEvent(random));
-      if (passes !== undefined) expect(passes[1], `event ${i}`).toEqual(passes[0]);
+      if (passes === undefined || relayItselfUnstable(passes[0])) continue;
+      compared++;
+      expect(passes[1], `event ${i}`).toEqual(passes[0]);
     }
+    // The exemption above stays narrow: nearly every accepted event is compared.
+    expect(compared).toBeGreaterThan(2500);
   });
 });
