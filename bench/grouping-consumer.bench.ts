@@ -14,10 +14,13 @@ import type { Redis } from "ioredis";
 import { loadOptions, type Options } from "../config/options.ts";
 import { parseProjects, StaticProjectConfigSource } from "../config/projects.ts";
 import { createRedisClient } from "../config/redis.ts";
-import { insertPayload } from "../consumers/grouping/eventstream-output.ts";
 import { buildGroupingStrategy, type GroupingDeps } from "../consumers/grouping/build-strategy.ts";
 import { createEventsNormalizedCodec } from "../consumers/grouping/definition.ts";
-import { MemoryGroupEnvironmentStore, RedisGroupEnvironmentStore } from "../consumers/grouping/group-environments.ts";
+import { insertPayload } from "../consumers/grouping/eventstream-output.ts";
+import {
+  MemoryGroupEnvironmentStore,
+  RedisGroupEnvironmentStore,
+} from "../consumers/grouping/group-environments.ts";
 import { MemoryGroupStore } from "../consumers/grouping/group-store-memory.ts";
 import { RedisGroupStore } from "../consumers/grouping/group-store-redis.ts";
 import { type PreparedEvent, prepareEvent } from "../consumers/grouping/prepare.ts";
@@ -102,7 +105,9 @@ let bytes = 0;
     broker.produce(Partition.of(INPUT, 0), { key: null, value, headers: [] });
   }
 }
-console.log(`grouping consumer: ${MESSAGES} events, ${Math.round(bytes / MESSAGES)} bytes on average, ${ROUNDS} rounds`);
+console.log(
+  `grouping consumer: ${MESSAGES} events, ${Math.round(bytes / MESSAGES)} bytes on average, ${ROUNDS} rounds`,
+);
 
 function memoryDeps(): GroupingDeps {
   return {
@@ -125,11 +130,22 @@ async function bareLoop(): Promise<number> {
       batch.map((e) => ({
         projectId: e.projectId,
         hashes: e.hashes,
-        event: { eventId: e.eventId, timestamp: e.timestamp, title: e.title, culprit: e.culprit, level: e.level },
+        event: {
+          eventId: e.eventId,
+          timestamp: e.timestamp,
+          title: e.title,
+          culprit: e.culprit,
+          level: e.level,
+        },
       })),
     );
     batch.forEach((event, i) => {
-      const outcome = { groupId: assignments[i]!.groupId, isNew: false, isNewGroupEnvironment: false, groupFirstSeen: 0 };
+      const outcome = {
+        groupId: assignments[i]!.groupId,
+        isNew: false,
+        isNewGroupEnvironment: false,
+        groupFirstSeen: 0,
+      };
       produced += insertPayload(event, outcome, { defaultRetentionDays: 90 }).value.length > 0 ? 1 : 0;
     });
     batch = [];
@@ -214,12 +230,20 @@ const redis = createRedisClient(options, { connectionName: "bench-grouping" });
 try {
   await redis.ping();
 } catch (error) {
-  throw new Error(`Redis is not reachable at ${options.redisUrl}: start it with bash scripts/services.sh up redis`, {
-    cause: error,
-  });
+  throw new Error(
+    `Redis is not reachable at ${options.redisUrl}: start it with bash scripts/services.sh up redis`,
+    {
+      cause: error,
+    },
+  );
 }
 
-const times = { bare: [] as number[], memory: [] as number[], redis: [] as number[], workers: [] as number[] };
+const times = {
+  bare: [] as number[],
+  memory: [] as number[],
+  redis: [] as number[],
+  workers: [] as number[],
+};
 const rate = (ms: number) => Math.round((MESSAGES / ms) * 1000);
 try {
   for (let round = 0; round < ROUNDS; round++) {

@@ -3,7 +3,10 @@ import { describeOptions } from "../config/options.ts";
 import { createConsumerCommand } from "./commands/consumer.ts";
 import { createDebugGroupCommand } from "./commands/debug-group.ts";
 import { createDebugNormalizeCommand } from "./commands/debug-normalize.ts";
+import { createDevCommand } from "./commands/dev.ts";
+import { createDumpCommand } from "./commands/dump.ts";
 import { createLagCommand } from "./commands/lag.ts";
+import { createReplayCommand } from "./commands/replay.ts";
 import { schemasCommand } from "./commands/schemas.ts";
 import { createEventsCommand, createIssuesCommand, createStorageCommand } from "./commands/storage.ts";
 import { createTopologyCommand } from "./commands/topology.ts";
@@ -51,6 +54,9 @@ export function buildProgram(): Command {
   program.addCommand(createStorageCommand());
   program.addCommand(createIssuesCommand());
   program.addCommand(createEventsCommand());
+  program.addCommand(createDevCommand());
+  program.addCommand(createDumpCommand());
+  program.addCommand(createReplayCommand());
   program.addCommand(
     new Command("debug")
       .description("Run one event through a consumer's domain logic and print what it makes of it.")

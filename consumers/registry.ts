@@ -1,4 +1,6 @@
 import type { ConsumerDefinition } from "./definition.ts";
+import { groupingConsumer } from "./grouping/definition.ts";
+import { groupingConsumer } from "./grouping/definition.ts";
 import { normalizeConsumer } from "./normalize/definition.ts";
 import { relayIntakeConsumer } from "./relay-intake/definition.ts";
 import { storageConsumer } from "./storage/definition.ts";
@@ -22,6 +24,7 @@ export type RegisteredConsumer = ConsumerDefinition<unknown>;
 const DEFINITIONS: Readonly<Partial<Record<ConsumerName, RegisteredConsumer>>> = {
   "relay-intake": relayIntakeConsumer,
   normalize: normalizeConsumer,
+  grouping: groupingConsumer,
   storage: storageConsumer,
 };
 

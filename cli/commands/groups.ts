@@ -142,7 +142,9 @@ export async function runGroupsRebuild(scope: RebuildScope, io: GroupsCommandIo)
       fence: new RedisGroupingStateFence(redis, options.redisKeyPrefix),
       clearer: new RedisGroupingStateClearer(redis, options.redisKeyPrefix),
     };
-    const report = await rebuildGroupingState(source, target, scope, (project) => io.out(projectLine(project)));
+    const report = await rebuildGroupingState(source, target, scope, (project) =>
+      io.out(projectLine(project)),
+    );
     logger.info(
       {
         stateWasLost: report.stateWasLost,

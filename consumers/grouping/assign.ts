@@ -53,7 +53,9 @@ export class GroupAssigner {
   }
 
   /** One batch of the chain: each value keeps its offsets and gets its `events` record. */
-  async assignBatch(batch: ReadonlyArray<MessageValue<PreparedEvent>>): Promise<MessageValue<KafkaPayload>[]> {
+  async assignBatch(
+    batch: ReadonlyArray<MessageValue<PreparedEvent>>,
+  ): Promise<MessageValue<KafkaPayload>[]> {
     const outcomes = await this.assign(batch.map((value) => value.payload));
     return batch.map((value, i) => ({
       ...value,
@@ -83,8 +85,9 @@ export class GroupAssigner {
     // Checked again after the round: if Redis was wiped while it ran, what it answered may
     // come from the empty state, and nothing of it may leave this step.
     await fence.ensureIntact();
-    const firstSeen = new Map<string, GroupStats | undefined>();
-    [...groups.keys()].forEach((key, i) => firstSeen.set(key, stats[i]));
+    const firstSeen = new Map<string, GroupStats | undefined>(
+      [...groups.keys()].map((key, i) => [key, stats[i]] as const),
+    );
     let created = 0;
     const outcomes = events.map((event, i): GroupOutcome => {
       const assignment = assignments[i] as GroupAssignment;

@@ -57,7 +57,11 @@ export function sentryDatetime(seconds: number): string {
   return `${base}.${String(micros).padStart(6, "0")}Z`;
 }
 
-export function insertMessage(event: PreparedEvent, outcome: GroupOutcome, config: OutputConfig): InsertMessage {
+export function insertMessage(
+  event: PreparedEvent,
+  outcome: GroupOutcome,
+  config: OutputConfig,
+): InsertMessage {
   const state: JsonObject = {
     is_new: outcome.isNew,
     is_regression: false,
@@ -98,7 +102,11 @@ export function insertMessage(event: PreparedEvent, outcome: GroupOutcome, confi
 }
 
 /** The Kafka record for `events`. */
-export function insertPayload(event: PreparedEvent, outcome: GroupOutcome, config: OutputConfig): KafkaPayload {
+export function insertPayload(
+  event: PreparedEvent,
+  outcome: GroupOutcome,
+  config: OutputConfig,
+): KafkaPayload {
   const message = insertMessage(event, outcome, config);
   return {
     key: eventStreamKey(event.projectId),

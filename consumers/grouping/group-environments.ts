@@ -1,5 +1,11 @@
 import type { Redis } from "ioredis";
-import { keySegment, PIPELINE_CHUNK, pipelineResults, projectKeyPart, redisCall } from "../../config/redis.ts";
+import {
+  keySegment,
+  PIPELINE_CHUNK,
+  pipelineResults,
+  projectKeyPart,
+  redisCall,
+} from "../../config/redis.ts";
 
 // First sightings of a group in an environment: Sentry's `GroupEnvironment.get_or_create`,
 // whose "created" flag becomes the eventstream's `is_new_group_environment`. One Redis set
@@ -21,7 +27,10 @@ export interface GroupEnvironmentStore {
   /** Per sighting in input order: true when it is the group's first event in that environment. */
   recordSightings(sightings: ReadonlyArray<GroupEnvironmentSighting>): Promise<boolean[]>;
   /** Marks environments as already seen (rebuild); returns how many were new. */
-  restore(projectId: number, seen: Iterable<{ readonly groupId: number; readonly environment: string }>): Promise<number>;
+  restore(
+    projectId: number,
+    seen: Iterable<{ readonly groupId: number; readonly environment: string }>,
+  ): Promise<number>;
 }
 
 export class RedisGroupEnvironmentStore implements GroupEnvironmentStore {

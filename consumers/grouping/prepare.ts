@@ -2,7 +2,12 @@ import { InvalidMessage } from "../../pipelines/errors.ts";
 import type { Message } from "../../pipelines/types.ts";
 import type { EventNormalizedRecord } from "../../schemas/avro/types.ts";
 import { DecodeError } from "../../schemas/errors.ts";
-import { type JsonObject, type JsonValue, type PayloadLimits, parseEventPayload } from "../../schemas/json-payload.ts";
+import {
+  type JsonObject,
+  type JsonValue,
+  type PayloadLimits,
+  parseEventPayload,
+} from "../../schemas/json-payload.ts";
 import { computeGroupingForEvent, type FingerprintInfo, type GroupingResult } from "./compute.ts";
 import { compileGroupingConfig } from "./config.ts";
 import { type GroupingEvent, readGroupingEvent } from "./event-view.ts";
@@ -141,7 +146,10 @@ function checkIdentity(record: EventNormalizedRecord, data: JsonObject): void {
   const payloadId = data.event_id;
   if (payloadId === undefined || payloadId === null) {
     data.event_id = record.event_id;
-  } else if (typeof payloadId !== "string" || payloadId.replaceAll("-", "").toLowerCase() !== record.event_id) {
+  } else if (
+    typeof payloadId !== "string" ||
+    payloadId.replaceAll("-", "").toLowerCase() !== record.event_id
+  ) {
     throw new GroupingRuleError(
       "event-id-mismatch",
       `payload event_id ${JSON.stringify(payloadId)} is not the record's ${record.event_id}`,

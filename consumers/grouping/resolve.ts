@@ -21,7 +21,10 @@ export interface ResolveDeps {
   readonly retry: Retry;
 }
 
-export async function resolveRecord(message: Message<KafkaPayload>, deps: ResolveDeps): Promise<ResolvedEvent> {
+export async function resolveRecord(
+  message: Message<KafkaPayload>,
+  deps: ResolveDeps,
+): Promise<ResolvedEvent> {
   const value = message.value;
   if (value.kind !== "broker") throw new TypeError("the grouping chain reads broker records only");
   const invalid = (reason: GroupingDlqReason, detail: string, cause?: unknown) =>
@@ -32,7 +35,11 @@ export async function resolveRecord(message: Message<KafkaPayload>, deps: Resolv
     record = await untilAvailable("decode", () => deps.codec.decodeAsync(value.payload.value), deps.retry);
   } catch (error) {
     if (error instanceof DecodeError) {
-      throw invalid(decodeDlqReason(error.reason, "avro"), error.path ? `${error.path}: ${error.detail}` : error.detail, error);
+      throw invalid(
+        decodeDlqReason(error.reason, "avro"),
+        error.path ? `${error.path}: ${error.detail}` : error.detail,
+        error,
+      );
     }
     throw error;
   }
@@ -46,7 +53,11 @@ export async function resolveRecord(message: Message<KafkaPayload>, deps: Resolv
 
   let project: Awaited<ReturnType<typeof groupingSettingsFor>>;
   try {
-    project = await untilAvailable("project", () => groupingSettingsFor(deps.projects, projectId), deps.retry);
+    project = await untilAvailable(
+      "project",
+      () => groupingSettingsFor(deps.projects, projectId),
+      deps.retry,
+    );
   } catch (error) {
     if (error instanceof ProjectConfigError) throw invalid("invalid-project-config", error.message, error);
     throw error;

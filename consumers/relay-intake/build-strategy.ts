@@ -46,8 +46,8 @@ import { type StateRetry, stateRetryPolicy } from "./state-retry.ts";
 // Ordering: every step emits in input order and the batch step runs one batch at a time,
 // so a chunk is stored before any later record of its partition is processed.
 // Backpressure during a Redis outage: the batch keeps retrying, the batch step (one batch
-// pending) rejects the next, Batch fills and rejects, the per-record queue fills and
-// rejects, and the processor holds the record and pauses the partitions.
+// running, one waiting) rejects the next, Batch fills and rejects, the per-record queue
+// fills and rejects, and the processor holds the record and pauses the partitions.
 
 export interface RelayIntakeDeps {
   readonly dedupe: DedupeStore;
@@ -166,7 +166,9 @@ class RelayIntakeStrategyFactory implements ProcessingStrategyFactory<KafkaPaylo
     const processBatch = new RunTaskAsync<ValuesBatch<ResolvedItem>, ValuesBatch<IntakeOutput>>(
       (message) => processor.process(message.payload),
       unbatch,
-      { concurrency: 1, maxPending: 1 },
+      // One batch runs, one waits: Batch can fill a third while Redis answers for the first,
+      // and batches still run strictly one after the other.
+      { concurrency: 1, maxPending: 2 },
     );
     const batch = new Batch<ResolvedItem>(processBatch, {
       maxBatchSize: settings.maxBatchSize,
@@ -183,7 +185,7 @@ class RelayIntakeStrategyFactory implements ProcessingStrategyFactory<KafkaPaylo
       batch,
       {
         concurrency: PER_RECORD_CONCURRENCY,
-        maxPending: Math.max(PER_RECORD_CONCURRENCY, settings.maxBatchSize),
+        maxPending: Math.max(PER_RECORD_CONCURRENCY, 2 * settings.maxBatchSize),
       },
     );
     return new AbortWhenStopped(perRecord, stop);

@@ -347,18 +347,13 @@ describe("ingest consumer run storage under a steady stream", () => {
     try {
       await run.waitForLog("partitions.assigned");
       const healthSeen = new Set<number>();
-      const t0 = Date.now();
       const deadline = Date.now() + 60_000;
       while (
         [...FAMILIES].some(([family, labels]) => (seen.get(`${family}${JSON.stringify(labels)}`) ?? 0) === 0)
       ) {
         if (Date.now() > deadline) break;
         const current = await scrape(port);
-        for (const [family, labels] of FAMILIES) {
-          const before = seen.get(`${family}${JSON.stringify(labels)}`) ?? 0;
-          watch(current, family, labels);
-          if (before === 0 && (seen.get(`${family}${JSON.stringify(labels)}`) ?? 0) > 0) console.log("DEBUGFAM", family, Date.now() - t0, stream.produced.length);
-        }
+        for (const [family, labels] of FAMILIES) watch(current, family, labels);
         healthSeen.add(statSync(healthFile).mtimeMs);
         await sleep(150);
       }

@@ -9,9 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runGroupsRebuild } from "../../cli/commands/groups.ts";
 import { loadOptions, type Options } from "../../config/options.ts";
 import type { ConsumerContext, ConsumerDefinition, ConsumerSettings } from "../../consumers/definition.ts";
-import type { GroupingDeps } from "../../consumers/grouping/build-strategy.ts";
 import { createEventsNormalizedCodec, groupingConsumer } from "../../consumers/grouping/definition.ts";
-import { RedisGroupStore } from "../../consumers/grouping/group-store-redis.ts";
+import type { RedisGroupStore } from "../../consumers/grouping/group-store-redis.ts";
 import { RedisGroupingStateFence } from "../../consumers/grouping/state-fence.ts";
 import { KafkaConsumer, kafkaConsumerConfig } from "../../consumers/kafka-consumer.ts";
 import { normalizeConfigFromOptions } from "../../consumers/normalize/config.ts";
@@ -82,7 +81,12 @@ const NOW = Date.now() / 1000;
 let template: Record<string, unknown>;
 
 /** A normalized event (as the normalize consumer writes it) with this id and fingerprint. */
-function record(n: number, projectId: number, fingerprint: string, environment?: string): EventNormalizedRecord {
+function record(
+  n: number,
+  projectId: number,
+  fingerprint: string,
+  environment?: string,
+): EventNormalizedRecord {
   const eventId = `${(n + 1).toString(16).padStart(12, "0")}${uniqueRun}`;
   const timestamp = NOW - 3600 + n / 100;
   const payload = { ...template, event_id: eventId, timestamp, fingerprint: [fingerprint], environment };
@@ -234,7 +238,8 @@ async function readInserts(topic: string, options: Options, count: number): Prom
         groupId: message.body.group_id,
         primaryHash: message.body.primary_hash,
         isNew: (message.state as { is_new: boolean }).is_new,
-        isNewGroupEnvironment: (message.state as { is_new_group_environment: boolean }).is_new_group_environment,
+        isNewGroupEnvironment: (message.state as { is_new_group_environment: boolean })
+          .is_new_group_environment,
       };
     });
   } finally {
@@ -271,8 +276,17 @@ beforeAll(async () => {
   topics = new KafkaTestTopics(logger);
   producers = createKafkaProducerFactory(runOptions(), { logger });
   codec = await createEventsNormalizedCodec(runOptions());
-  const raw = { event_id: "0".repeat(32), timestamp: NOW - 3600, platform: "python", level: "error", message: "boom" };
-  const normalized = normalizeEvent(raw, normalizeConfigFromOptions(runOptions(), { receivedAt: NOW, projectId: 1 }));
+  const raw = {
+    event_id: "0".repeat(32),
+    timestamp: NOW - 3600,
+    platform: "python",
+    level: "error",
+    message: "boom",
+  };
+  const normalized = normalizeEvent(
+    raw,
+    normalizeConfigFromOptions(runOptions(), { receivedAt: NOW, projectId: 1 }),
+  );
   if (isRejected(normalized)) throw new Error("the template event was rejected");
   template = toStoredEvent(normalized);
 });
@@ -299,7 +313,9 @@ describe("grouping consumer on Kafka and Redis", () => {
         "both consumers assigned",
         async () => {
           const assigned = await Promise.all(
-            [a, b].map(async (c) => (await c.metrics.assignedPartitions.get()).values.reduce((s, v) => s + v.value, 0)),
+            [a, b].map(async (c) =>
+              (await c.metrics.assignedPartitions.get()).values.reduce((s, v) => s + v.value, 0),
+            ),
           );
           return assigned.every((n) => n > 0);
         },
@@ -342,7 +358,11 @@ describe("grouping consumer on Kafka and Redis", () => {
     const output = await topics.create("grouping_it_events", 1);
     const dlq = await topics.create("grouping_it_dlq", 1);
     const groupId = uniqueName("grouping_it_projects");
-    const consumer = await startConsumer(groupingConsumer, groupingSettings(input, output, dlq, groupId), options);
+    const consumer = await startConsumer(
+      groupingConsumer,
+      groupingSettings(input, output, dlq, groupId),
+      options,
+    );
     try {
       await produce(
         input,
@@ -387,7 +407,11 @@ describe("grouping state across a Redis restart", () => {
     const eventsDlq = await topics.create("grouping_it_events_dlq", 1);
     const groupingGroup = uniqueName("grouping_it_restart");
     const storageGroup = uniqueName("grouping_it_storage");
-    const grouping = await startConsumer(groupingConsumer, groupingSettings(input, events, dlq, groupingGroup), options);
+    const grouping = await startConsumer(
+      groupingConsumer,
+      groupingSettings(input, events, dlq, groupingGroup),
+      options,
+    );
     const storage = await startConsumer(
       storageConsumer,
       {
@@ -410,10 +434,12 @@ describe("grouping state across a Redis restart", () => {
       await produce(input, phase1);
       await waitUntil("phase 1 grouped", () => allCommitted(groupingGroup, input), 60_000);
       await waitUntil("phase 1 stored", () => allCommitted(storageGroup, events), 60_000);
-      const groupRows = await queryRows<{ project_id: string; group_id: string; hashes: string[]; times_seen: string }>(
-        clickhouse,
-        `SELECT project_id, group_id, hashes, times_seen FROM \`${database}\`.\`groups\` FINAL`,
-      );
+      const groupRows = await queryRows<{
+        project_id: string;
+        group_id: string;
+        hashes: string[];
+        times_seen: string;
+      }>(clickhouse, `SELECT project_id, group_id, hashes, times_seen FROM \`${database}\`.\`groups\` FINAL`);
       expect(groupRows).toHaveLength(40);
       const recorded = new Map(groupRows.map((r) => [`${r.project_id}:${r.hashes[0]}`, Number(r.group_id)]));
       const maxRecorded = Math.max(...recorded.values());
@@ -474,7 +500,8 @@ describe("grouping state across a Redis restart", () => {
         const k = fingerprintOf.get(insert.eventId) as number;
         if (k < 0) continue;
         if (k % 4 < 2) expect(insert.isNewGroupEnvironment).toBe(false);
-        else if (insert.isNewGroupEnvironment) firstInProd.set(insert.groupId, (firstInProd.get(insert.groupId) ?? 0) + 1);
+        else if (insert.isNewGroupEnvironment)
+          firstInProd.set(insert.groupId, (firstInProd.get(insert.groupId) ?? 0) + 1);
       }
       expect([...firstInProd.values()]).toEqual(Array.from({ length: 20 }, () => 1));
       // Counters continue from the record.

@@ -1,8 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { rowMappingConfig } from "../../../consumers/storage/error-row.ts";
-import { mapInsertToRow } from "../../../consumers/storage/error-row.ts";
-import { mapGroupRow } from "../../../consumers/storage/group-row.ts";
 import { MemoryGroupStore } from "../../../consumers/grouping/group-store-memory.ts";
+import { mapInsertToRow, rowMappingConfig } from "../../../consumers/storage/error-row.ts";
+import { mapGroupRow } from "../../../consumers/storage/group-row.ts";
 import { Partition, systemClock } from "../../../pipelines/index.ts";
 import { serializeEventStreamMessage } from "../../../schemas/eventstream/codec.ts";
 import {
@@ -45,7 +44,9 @@ describe("grouping chain", () => {
   it("emits one eventstream insert per event that the codec reads back and storage maps to a row", async () => {
     const broker = newBroker();
     const deps = await testDeps();
-    const records = Array.from({ length: 40 }, (_, n) => normalizedRecord(fingerprintEvent(n, `fp-${n % 4}`), 1));
+    const records = Array.from({ length: 40 }, (_, n) =>
+      normalizedRecord(fingerprintEvent(n, `fp-${n % 4}`), 1),
+    );
     await produceRecords(broker, records);
     const consumer = start(broker, deps);
     await waitFor(() => committed(broker) === 40);
@@ -57,7 +58,11 @@ describe("grouping chain", () => {
     out.forEach(({ message, payload }, offset) => {
       const { body } = message;
       expect(payload.key?.toString()).toBe("1");
-      expect(headersOf(payload)).toMatchObject({ operation: "insert", version: "2", queue: "post_process_errors" });
+      expect(headersOf(payload)).toMatchObject({
+        operation: "insert",
+        version: "2",
+        queue: "post_process_errors",
+      });
       expect(Number(headersOf(payload)["Received-Timestamp"])).toBe(body.data.received);
       // What we wrote is what the codec would write for the message it read.
       expect(serializeEventStreamMessage(message).equals(payload.value)).toBe(true);
@@ -72,7 +77,10 @@ describe("grouping chain", () => {
       expect(body.data.hashes).toEqual([body.primary_hash]);
       expect(body.data.fingerprint).toEqual([fp]);
       expect(body.retention_days).toBe(90);
-      const row = mapInsertToRow(body, { config: rowConfig, kafka: { partition: 0, offset, timestampMs: 0 } });
+      const row = mapInsertToRow(body, {
+        config: rowConfig,
+        kafka: { partition: 0, offset, timestampMs: 0 },
+      });
       expect(row.group_id).toBe(body.group_id);
       expect(row.message).toBe(`boom ${offset}`);
       expect(row.level).toBe("error");
@@ -81,7 +89,8 @@ describe("grouping chain", () => {
     expect(new Set(groupOf.values()).size).toBe(4);
     const isNew = out.filter(({ message }) => (message.state as { is_new: boolean }).is_new);
     expect(isNew.map(({ message }) => message.body.event_id)).toEqual([0, 1, 2, 3].map(eventId));
-    for (const groupId of groupOf.values()) expect((await deps.store.getGroup(1, groupId))?.timesSeen).toBe(10);
+    for (const groupId of groupOf.values())
+      expect((await deps.store.getGroup(1, groupId))?.timesSeen).toBe(10);
     expect(dlqRecords(broker)).toHaveLength(0);
   });
 });
@@ -90,7 +99,9 @@ describe("grouping chain: projects and dead letters", () => {
   it("gives equal fingerprints in two projects two groups", async () => {
     const broker = newBroker();
     const deps = await testDeps();
-    const records = [1, 2, 1, 2].map((projectId, n) => normalizedRecord(fingerprintEvent(n, "shared"), projectId));
+    const records = [1, 2, 1, 2].map((projectId, n) =>
+      normalizedRecord(fingerprintEvent(n, "shared"), projectId),
+    );
     await produceRecords(broker, records);
     const consumer = start(broker, deps);
     await waitFor(() => committed(broker) === 4);
@@ -103,7 +114,12 @@ describe("grouping chain: projects and dead letters", () => {
     expect(bodies[0]?.group_id).not.toBe(bodies[1]?.group_id);
     expect(bodies[2]?.group_id).toBe(bodies[0]?.group_id);
     expect(bodies[3]?.group_id).toBe(bodies[1]?.group_id);
-    expect(outputMessages(broker).map(({ payload }) => payload.key?.toString())).toEqual(["1", "2", "1", "2"]);
+    expect(outputMessages(broker).map(({ payload }) => payload.key?.toString())).toEqual([
+      "1",
+      "2",
+      "1",
+      "2",
+    ]);
     // Each project's group is only known in its own project.
     expect(await deps.store.getGroup(1, bodies[1]?.group_id as number)).toBeUndefined();
   });
@@ -122,11 +138,16 @@ describe("grouping chain: projects and dead letters", () => {
     await waitFor(() => committed(broker) === 5);
     await consumer.stop();
 
-    expect(outputMessages(broker).map(({ message }) => message.body.event_id)).toEqual([eventId(0), eventId(3)]);
+    expect(outputMessages(broker).map(({ message }) => message.body.event_id)).toEqual([
+      eventId(0),
+      eventId(3),
+    ]);
     const dlq = dlqRecords(broker);
     const reasons = dlq.map((record) => headersOf(record.payload).reason);
     expect(reasons).toEqual(["unknown-project", "unsupported-event-kind", "bad-magic-byte"]);
-    expect(await metricValue(consumer.metrics, "ingest_messages_invalid_total", { reason: "unknown-project" })).toBe(1);
+    expect(
+      await metricValue(consumer.metrics, "ingest_messages_invalid_total", { reason: "unknown-project" }),
+    ).toBe(1);
   });
 });
 
@@ -146,13 +167,17 @@ describe("grouping chain: Redis trouble", () => {
     expect(outputMessages(broker)).toHaveLength(0);
     expect(dlqRecords(broker)).toHaveLength(0);
     expect(committed(broker)).toBeUndefined();
-    expect(await metricValue(consumer.metrics, "ingest_state_retries_total", { operation: "assign" })).toBeGreaterThan(0);
+    expect(
+      await metricValue(consumer.metrics, "ingest_state_retries_total", { operation: "assign" }),
+    ).toBeGreaterThan(0);
 
     store.down = false;
     await waitFor(() => committed(broker) === total);
     await consumer.stop();
     const out = outputMessages(broker);
-    expect(out.map(({ message }) => message.body.event_id)).toEqual(Array.from({ length: total }, (_, n) => eventId(n)));
+    expect(out.map(({ message }) => message.body.event_id)).toEqual(
+      Array.from({ length: total }, (_, n) => eventId(n)),
+    );
     const groups = new Set(out.map(({ message }) => message.body.group_id));
     expect(groups.size).toBe(7);
     let seen = 0;
@@ -189,7 +214,9 @@ describe("grouping chain: Redis trouble", () => {
     const records = Array.from({ length: 10 }, (_, n) => normalizedRecord(fingerprintEvent(n, "same"), 1));
     await produceRecords(broker, records);
     // First run: assigned and produced, but killed before committing.
-    const first = start(broker, await testDeps({ store }), { options: testOptions({ commitIntervalMs: 60_000 }) });
+    const first = start(broker, await testDeps({ store }), {
+      options: testOptions({ commitIntervalMs: 60_000 }),
+    });
     await waitFor(() => outputMessages(broker).length === 10);
     await first.kill();
     expect(committed(broker)).toBeUndefined();
@@ -247,13 +274,19 @@ describe("grouping chain: post-process state", () => {
     await consumer.stop();
     const bodies = outputMessages(broker).map(({ message }) => message.body);
     // Event 1 is older than event 5: from its arrival on, the group was first seen at its time.
-    expect(bodies.map((b) => b.group_first_seen)).toEqual([bodies[0]?.datetime, bodies[1]?.datetime, bodies[1]?.datetime]);
+    expect(bodies.map((b) => b.group_first_seen)).toEqual([
+      bodies[0]?.datetime,
+      bodies[1]?.datetime,
+      bodies[1]?.datetime,
+    ]);
   });
 });
 
 describe("grouping chain in worker threads", () => {
   it("produces the same inserts with concurrency 2 as in the main thread", async () => {
-    const records = Array.from({ length: 30 }, (_, n) => normalizedRecord(fingerprintEvent(n, `w-${n % 3}`), 1));
+    const records = Array.from({ length: 30 }, (_, n) =>
+      normalizedRecord(fingerprintEvent(n, `w-${n % 3}`), 1),
+    );
     const outputs: string[][] = [];
     for (const concurrency of [1, 2]) {
       const broker = newBroker();

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGroupsCommand } from "../../../cli/commands/groups.ts";
+import { UsageError } from "../../../cli/usage.ts";
 import type { ConsumerContext } from "../../../consumers/definition.ts";
 import { groupingConsumer } from "../../../consumers/grouping/definition.ts";
 import { MemoryGroupEnvironmentStore } from "../../../consumers/grouping/group-environments.ts";
@@ -18,7 +19,6 @@ import { MemoryConsumer } from "../../../consumers/memory-consumer.ts";
 import { silentLogger } from "../../../observability/logger.ts";
 import { createMetrics } from "../../../observability/metrics.ts";
 import { StreamProcessor, streamProcessorConfig, systemClock } from "../../../pipelines/index.ts";
-import { UsageError } from "../../../cli/usage.ts";
 import {
   committed,
   fingerprintEvent,
@@ -85,12 +85,23 @@ describe("groupingConsumer definition", () => {
       metrics: createMetrics(),
       logger: silentLogger(),
     };
-    await expect(groupingConsumer.openResources(context, "production")).rejects.toThrow(/INGEST_PROJECT_SOURCE/);
+    await expect(groupingConsumer.openResources(context, "production")).rejects.toThrow(
+      /INGEST_PROJECT_SOURCE/,
+    );
   });
 });
 
 function row(groupId: number, hashes: string[], timesSeen = 3): GroupRow {
-  return { groupId, hashes, firstSeen: 100, lastSeen: 200, timesSeen, title: `t${groupId}`, culprit: "c", level: "error" };
+  return {
+    groupId,
+    hashes,
+    firstSeen: 100,
+    lastSeen: 200,
+    timesSeen,
+    title: `t${groupId}`,
+    culprit: "c",
+    level: "error",
+  };
 }
 
 /** The durable record as plain data: project → pages of groups, and seen environments. */
@@ -126,9 +137,12 @@ function target(fence = new TestFence()): RebuildTarget & { cleared: number[]; f
 describe("rebuildGroupingState", () => {
   it("restores every project's hashes and counters, and new groups continue after the largest id", async () => {
     const into = target();
-    const source = recordSource({ 1: [[row(10, ["h1", "h1b"])], [row(12, ["h2"], 5)]], 2: [[row(11, ["h1"])]] }, {
-      1: [{ groupId: 10, environment: "prod" }],
-    });
+    const source = recordSource(
+      { 1: [[row(10, ["h1", "h1b"])], [row(12, ["h2"], 5)]], 2: [[row(11, ["h1"])]] },
+      {
+        1: [{ groupId: 10, environment: "prod" }],
+      },
+    );
     const report = await rebuildGroupingState(source, into, { all: true });
     expect(report.stateWasLost).toBe(false);
     expect(report.projects).toEqual([
@@ -139,9 +153,17 @@ describe("rebuildGroupingState", () => {
     expect(await into.store.lookupHash(1, "h1b")).toBe(10);
     expect(await into.store.lookupHash(2, "h1")).toBe(11);
     expect((await into.store.getGroup(1, 12))?.timesSeen).toBe(5);
-    const next = await into.store.assign(1, ["new"], { eventId: "e", timestamp: 300, title: "", culprit: "", level: "" });
+    const next = await into.store.assign(1, ["new"], {
+      eventId: "e",
+      timestamp: 300,
+      title: "",
+      culprit: "",
+      level: "",
+    });
     expect(next.groupId).toBe(13);
-    const [known] = await into.environments.recordSightings([{ projectId: 1, groupId: 10, environment: "prod" }]);
+    const [known] = await into.environments.recordSightings([
+      { projectId: 1, groupId: 10, environment: "prod" },
+    ]);
     expect(known).toBe(false);
   });
 

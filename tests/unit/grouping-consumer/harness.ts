@@ -15,7 +15,7 @@ import type {
   RestoreResult,
 } from "../../../consumers/grouping/group-store.ts";
 import { MemoryGroupStore } from "../../../consumers/grouping/group-store-memory.ts";
-import { GroupingStateLostError, type GroupingStateFence } from "../../../consumers/grouping/state-fence.ts";
+import { type GroupingStateFence, GroupingStateLostError } from "../../../consumers/grouping/state-fence.ts";
 import { MemoryConsumer } from "../../../consumers/memory-consumer.ts";
 import { normalizeConfigFromOptions } from "../../../consumers/normalize/config.ts";
 import { isRejected, normalizeEvent, toStoredEvent } from "../../../consumers/normalize/normalize.ts";
@@ -192,7 +192,9 @@ export async function produceRecords(
 }
 
 /** The decoded `events` output, in order. */
-export function outputMessages(broker: MemoryBroker): Array<{ message: InsertMessage; payload: KafkaPayload }> {
+export function outputMessages(
+  broker: MemoryBroker,
+): Array<{ message: InsertMessage; payload: KafkaPayload }> {
   return broker.log(Partition.of(OUTPUT, 0)).map((record) => {
     const message = parseEventStreamMessage(record.payload.value, { maxBytes: 25_000_000, maxDepth: 66 });
     if (message.operation !== "insert") throw new Error(`unexpected ${message.operation}`);
@@ -228,7 +230,11 @@ export class FlakyGroupStore implements GroupStore {
     throw new StateUnavailableError("groups", operation, { cause: new Error("test: Redis down") });
   }
 
-  async assign(projectId: number, hashes: ReadonlyArray<string>, event: GroupEventMeta): Promise<GroupAssignment> {
+  async assign(
+    projectId: number,
+    hashes: ReadonlyArray<string>,
+    event: GroupEventMeta,
+  ): Promise<GroupAssignment> {
     this.check("assign");
     return this.inner.assign(projectId, hashes, event);
   }
@@ -358,7 +364,11 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
   }
 }
 
-export async function metricValue(metrics: Metrics, name: string, labels: Record<string, string>): Promise<number> {
+export async function metricValue(
+  metrics: Metrics,
+  name: string,
+  labels: Record<string, string>,
+): Promise<number> {
   const text = await metrics.registry.metrics();
   const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
   let total = 0;

@@ -3,14 +3,19 @@ import { join } from "node:path";
 import { parse as parseLossless } from "lossless-json";
 import { describe, expect, it } from "vitest";
 import { insertPayload, sentryDatetime } from "../../../consumers/grouping/eventstream-output.ts";
-import { type PreparedEvent, prepareEvent, prepareMessage, type ResolvedEvent } from "../../../consumers/grouping/prepare.ts";
+import {
+  type PreparedEvent,
+  prepareEvent,
+  prepareMessage,
+  type ResolvedEvent,
+} from "../../../consumers/grouping/prepare.ts";
 import type { GroupingSettings } from "../../../consumers/grouping/project-config.ts";
 import { GroupingRuleError } from "../../../consumers/grouping/reasons.ts";
 import { mapInsertToRow, rowMappingConfig } from "../../../consumers/storage/error-row.ts";
 import { InvalidMessage, Message, Partition } from "../../../pipelines/index.ts";
 import type { EventNormalizedRecord } from "../../../schemas/avro/types.ts";
-import { parseEventStreamMessage } from "../../../schemas/eventstream/codec.ts";
 import { DecodeError } from "../../../schemas/errors.ts";
+import { parseEventStreamMessage } from "../../../schemas/eventstream/codec.ts";
 import { eventId, fingerprintEvent, normalizedRecord, recordFor, testOptions } from "./harness.ts";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -164,15 +169,21 @@ describe("prepareEvent", () => {
   });
 
   it("defaults the fingerprint to {{ default }} and groups equal messages together", () => {
-    const a = prepare(normalizedRecord({ ...fingerprintEvent(1, ""), fingerprint: undefined, message: "same" }, 1));
-    const b = prepare(normalizedRecord({ ...fingerprintEvent(2, ""), fingerprint: undefined, message: "same" }, 1));
+    const a = prepare(
+      normalizedRecord({ ...fingerprintEvent(1, ""), fingerprint: undefined, message: "same" }, 1),
+    );
+    const b = prepare(
+      normalizedRecord({ ...fingerprintEvent(2, ""), fingerprint: undefined, message: "same" }, 1),
+    );
     expect(a.data.fingerprint).toEqual(["{{ default }}"]);
     expect(a.data._fingerprint_info).toBeUndefined();
     expect(a.hashes).toEqual(b.hashes);
   });
 
   it("applies a project fingerprint rule, records it, and takes the rule's title", () => {
-    const project = settings(1, { fingerprintRules: 'error.type:DatabaseError -> db-down title="DB down: {{ value }}"' });
+    const project = settings(1, {
+      fingerprintRules: 'error.type:DatabaseError -> db-down title="DB down: {{ value }}"',
+    });
     const record = normalizedRecord(
       {
         ...fingerprintEvent(3, ""),
@@ -185,14 +196,22 @@ describe("prepareEvent", () => {
     expect(prepared.data.fingerprint).toEqual(["db-down"]);
     expect(prepared.title).toBe("DB down: timeout");
     expect((prepared.data.metadata as Record<string, unknown>).title).toBe("DB down: timeout");
-    const info = prepared.data._fingerprint_info as { matched_rule: { fingerprint: string[]; attributes: unknown } };
+    const info = prepared.data._fingerprint_info as {
+      matched_rule: { fingerprint: string[]; attributes: unknown };
+    };
     expect(info.matched_rule.fingerprint).toEqual(["db-down"]);
     expect(info.matched_rule.attributes).toEqual({ title: "DB down: {{ value }}" });
   });
 
   it("removes debug_meta and _meta, as Sentry does for the eventstream copy", () => {
     const record = recordFor(
-      { event_id: eventId(4), timestamp: 1_700_000_000, received: 1_700_000_001, debug_meta: { images: [] }, _meta: {} },
+      {
+        event_id: eventId(4),
+        timestamp: 1_700_000_000,
+        received: 1_700_000_001,
+        debug_meta: { images: [] },
+        _meta: {},
+      },
       1,
     );
     const prepared = prepare(record);

@@ -25,7 +25,15 @@ describe("saveEventTags (save_event's tag changes)", () => {
   });
 
   it("leaves out an empty logger and a missing environment, and drops a level tag when the event has no level", () => {
-    expect(saveEventTags({ logger: "", tags: [["level", "x"], ["a", "b"]] })).toEqual([["a", "b"]]);
+    expect(
+      saveEventTags({
+        logger: "",
+        tags: [
+          ["level", "x"],
+          ["a", "b"],
+        ],
+      }),
+    ).toEqual([["a", "b"]]);
   });
 
   it("replaces client release, dist and user tags with sentry:release, sentry:dist and sentry:user", () => {
@@ -81,7 +89,9 @@ describe("saveEventTags (save_event's tag changes)", () => {
       ["level", "error"],
       ["url", "https://x.io/a"],
     ]);
-    expect(saveEventTags({ level: "error", request: { url: "https://x.io/a" }, tags: [["url", "mine"]] })).toEqual([
+    expect(
+      saveEventTags({ level: "error", request: { url: "https://x.io/a" }, tags: [["url", "mine"]] }),
+    ).toEqual([
       ["url", "mine"],
       ["level", "error"],
     ]);

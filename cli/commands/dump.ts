@@ -1,0 +1,165 @@
+import { performance } from "node:perf_hooks";
+import { Command, Option } from "commander";
+import type { Options } from "../../config/options.ts";
+import type { Logger } from "../../observability/logger.ts";
+import { createKafkaClient, kafkaClientConfig } from "../../producers/kafka-client.ts";
+import { DUMP_FORMAT, DUMP_VERSION, type DumpHeader, DumpWriter } from "../../replay/dump-format.ts";
+import { lowerBound, parsePartitions, parseTimestamp, upperBound } from "../../replay/flags.ts";
+import { readRanges, resolveRanges, type TopicSelection } from "../../replay/kafka-source.ts";
+import { createProgress, summaryLine } from "../../replay/progress.ts";
+import { nonNegativeInt, positiveInt, UsageError } from "../usage.ts";
+import { commandLogger, LOG_LEVELS, resolveOptions } from "./context.ts";
+
+// `ingest dump --topic T [--partitions ...] [--from-offset N | --from-timestamp T]
+// [--to-offset N | --to-timestamp T] [--max-messages N] --out FILE`: copies a slice of a
+// topic into a dump file (replay/dump-format.ts; docs/replay.md). The slice ends at the end
+// offsets seen at start, so dumping a busy topic still finishes. Nothing is committed: the
+// reader's throwaway group leaves no offsets behind.
+
+export interface DumpFlags {
+  readonly topic: string;
+  readonly partitions?: number[];
+  readonly fromOffset?: number;
+  readonly fromTimestamp?: number;
+  readonly toOffset?: number;
+  readonly toTimestamp?: number;
+  readonly maxMessages?: number;
+  readonly out: string;
+  readonly logLevel?: string;
+}
+
+export interface DumpResult {
+  readonly messages: number;
+  readonly interrupted: boolean;
+}
+
+/** Runs one dump; `signal` (Ctrl+C) ends it early, leaving a file without its end line. */
+export async function runDump(
+  flags: DumpFlags,
+  options: Options,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<DumpResult> {
+  const started = performance.now();
+  const selection: TopicSelection = {
+    topic: flags.topic,
+    ...(flags.partitions ? { partitions: flags.partitions } : {}),
+    ...(lowerBound(flags) ? { from: lowerBound(flags) } : {}),
+    ...(upperBound(flags) ? { to: upperBound(flags) } : {}),
+  };
+  const kafka = createKafkaClient(kafkaClientConfig(options), logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  let ranges: DumpHeader["ranges"];
+  try {
+    ranges = await resolveRanges(admin, selection);
+  } finally {
+    await admin.disconnect();
+  }
+  const inRanges = ranges.reduce((sum, r) => sum + (r.end - r.start), 0);
+  const header: DumpHeader = {
+    format: DUMP_FORMAT,
+    version: DUMP_VERSION,
+    topic: flags.topic,
+    createdAt: new Date().toISOString(),
+    ranges,
+    expectedMessages: Math.min(inRanges, flags.maxMessages ?? inRanges),
+  };
+  logger.info({ topic: flags.topic, ranges, out: flags.out }, "dump.started");
+
+  const writer = await DumpWriter.open(flags.out, header);
+  const progress = createProgress(`dump ${flags.topic}`, header.expectedMessages);
+  let result: DumpResult;
+  try {
+    const read = await readRanges(
+      kafka,
+      flags.topic,
+      ranges,
+      async (message) => {
+        await writer.write(message);
+        progress.advance();
+      },
+      {
+        fetchMaxWaitMs: options.kafkaFetchMaxWaitMs,
+        logger,
+        ...(flags.maxMessages !== undefined ? { maxMessages: flags.maxMessages } : {}),
+        ...(signal ? { signal } : {}),
+      },
+    );
+    result = { messages: read.read, interrupted: read.interrupted };
+  } catch (error) {
+    progress.stop();
+    await writer.abort();
+    throw error;
+  }
+  progress.stop();
+  if (result.interrupted) await writer.abort();
+  else await writer.close();
+
+  const line = summaryLine(
+    `ingest dump ${flags.topic}`,
+    { messages: result.messages, partitions: ranges.length },
+    performance.now() - started,
+    result.messages,
+  );
+  const summary = result.interrupted
+    ? `${line}; interrupted: ${flags.out} has no end line and reads as truncated`
+    : `${line} -> ${flags.out}`;
+  // With --out - the dump itself is on stdout.
+  (flags.out === "-" ? process.stderr : process.stdout).write(`${summary}\n`);
+  logger.info({ topic: flags.topic, messages: result.messages, interrupted: result.interrupted }, "dump.finished");
+  return result;
+}
+
+export function createDumpCommand(): Command {
+  return new Command("dump")
+    .description(
+      "Copy messages of a topic (key, value, headers, timestamp, partition, offset) into a dump file " +
+        "(JSON lines, base64 bodies; gzip when FILE ends in .gz). Nothing is committed.",
+    )
+    .requiredOption("--topic <topic>", "topic to read")
+    .requiredOption("--out <file>", "dump file to write (.gz = gzip; - = stdout)")
+    .option("--partitions <list>", "partitions to read, e.g. 0,2,4-6 (default: all)", parsePartitions)
+    .addOption(
+      new Option("--from-offset <offset>", "first offset to read in each partition")
+        .argParser(nonNegativeInt("--from-offset"))
+        .conflicts("fromTimestamp"),
+    )
+    .addOption(
+      new Option(
+        "--from-timestamp <time>",
+        "start at the first message at or after this time (epoch ms, ISO date, or a span back like 2h)",
+      ).argParser((v) => parseTimestamp("--from-timestamp", v)),
+    )
+    .addOption(
+      new Option("--to-offset <offset>", "stop before this offset in each partition (exclusive)")
+        .argParser(nonNegativeInt("--to-offset"))
+        .conflicts("toTimestamp"),
+    )
+    .addOption(
+      new Option("--to-timestamp <time>", "stop before the first message at or after this time").argParser(
+        (v) => parseTimestamp("--to-timestamp", v),
+      ),
+    )
+    .option("--max-messages <n>", "stop after this many messages in total", positiveInt("--max-messages"))
+    .addOption(new Option("--log-level <level>", "pino log level for stderr").choices(LOG_LEVELS))
+    .action(async (flags: DumpFlags) => {
+      if (flags.topic.trim() === "") throw new UsageError("--topic: empty topic name");
+      const options = resolveOptions(flags.logLevel !== undefined ? { logLevel: flags.logLevel } : {});
+      const logger = commandLogger(options, "ingest-dump");
+      const controller = new AbortController();
+      const onSignal = () => {
+        if (controller.signal.aborted) process.exit(130);
+        controller.abort();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      try {
+        const result = await runDump(flags, options, logger, controller.signal);
+        if (result.interrupted) process.exitCode = 130;
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}
