@@ -5,6 +5,7 @@ import { createDebugGroupCommand } from "./commands/debug-group.ts";
 import { createDebugNormalizeCommand } from "./commands/debug-normalize.ts";
 import { createDevCommand } from "./commands/dev.ts";
 import { createDumpCommand } from "./commands/dump.ts";
+import { createGroupsCommand } from "./commands/groups.ts";
 import { createLagCommand } from "./commands/lag.ts";
 import { createReplayCommand } from "./commands/replay.ts";
 import { schemasCommand } from "./commands/schemas.ts";
@@ -53,6 +54,7 @@ export function buildProgram(): Command {
   program.addCommand(schemasCommand());
   program.addCommand(createStorageCommand());
   program.addCommand(createIssuesCommand());
+  program.addCommand(createGroupsCommand());
   program.addCommand(createEventsCommand());
   program.addCommand(createDevCommand());
   program.addCommand(createDumpCommand());

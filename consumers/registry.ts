@@ -1,6 +1,5 @@
 import type { ConsumerDefinition } from "./definition.ts";
 import { groupingConsumer } from "./grouping/definition.ts";
-import { groupingConsumer } from "./grouping/definition.ts";
 import { normalizeConsumer } from "./normalize/definition.ts";
 import { relayIntakeConsumer } from "./relay-intake/definition.ts";
 import { storageConsumer } from "./storage/definition.ts";
