@@ -30,6 +30,17 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          // Restarts Kafka, ClickHouse and Redis: runs after every other project finished.
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { describeOptions } from "../config/options.ts";
 import { createConsumerCommand } from "./commands/consumer.ts";
+import { createDebugDecodeCommand } from "./commands/debug-decode.ts";
 import { createDebugGroupCommand } from "./commands/debug-group.ts";
 import { createDebugNormalizeCommand } from "./commands/debug-normalize.ts";
 import { createDevCommand } from "./commands/dev.ts";
@@ -61,7 +62,8 @@ export function buildProgram(): Command {
   program.addCommand(createReplayCommand());
   program.addCommand(
     new Command("debug")
-      .description("Run one event through a consumer's domain logic and print what it makes of it.")
+      .description("Run one message or event through a consumer's logic and print what it makes of it.")
+      .addCommand(createDebugDecodeCommand())
       .addCommand(createDebugNormalizeCommand())
       .addCommand(createDebugGroupCommand()),
   );

@@ -17,6 +17,7 @@
 import { charCount, compactJson, estimateFlatSize, isObject, type JsonObject, setOwn, sortedKeys, takeChars } from "./json.ts";
 import type { MetaNode, MetaTree, PathSegment } from "./meta.ts";
 import { type Bag, CONTEXT_DEFS, contextBag, type Field, type Skip, type StructDef, type Ty } from "./schema.ts";
+import { childSkip, pruneMembers, pruneNullOthers } from "./skip.ts";
 
 /** Relay keeps the newest frames of a stack trace beyond this count. */
 export const MAX_FRAMES = 250;
@@ -94,6 +95,8 @@ function scanJson(value: unknown, levels: number, limit: number): number {
 export class Finisher {
   private readonly bags: BagState[] = [];
   private readonly path: PathSegment[] = [];
+  /** `values` containers whose items were all dropped: Relay still prints them as `{}`. */
+  private readonly shells = new WeakSet<object>();
 
   constructor(
     private readonly meta: MetaTree,
@@ -362,8 +365,12 @@ export class Finisher {
   private finishValues(container: JsonObject, item: Ty, depth: number, node: MetaNode | undefined): void {
     this.path.push("values");
     const child = node?.children?.get("values");
-    const values = this.visit(container.values, { k: "array", item }, undefined, depth + 1, true, child);
-    this.applyField(container, "values", values, "emptyDeep", undefined, child);
+    const before = container.values;
+    const hadItems = Array.isArray(before) && before.length > 0;
+    const values = this.visit(before, { k: "array", item }, undefined, depth + 1, true, child);
+    this.applyField(container, "values", values, "emptyDeep", { k: "array", item }, child);
+    // Relay's parent checks the shallow emptiness of the unpruned list.
+    if (hadItems && container.values === undefined) this.shells.add(container);
     this.path.pop();
   }
 
@@ -452,6 +459,7 @@ export class Finisher {
       }
     }
     if (def.other === "retain") {
+      pruneNullOthers(object, def, node);
       for (const key of Object.keys(object)) {
         if (def.lookup.has(key) || key === "type") continue;
         const value = object[key];
@@ -482,7 +490,8 @@ export class Finisher {
       else if (object[name] !== undefined) object[name] = undefined;
       return;
     }
-    if (skip !== "null" && !annotated(node)) {
+    if (ty !== undefined && (ty.k === "array" || ty.k === "object")) pruneMembers(value, ty.item, childSkip(skip), node);
+    if (skip !== "null" && !annotated(node) && !this.shells.has(value as object)) {
       const structLike = ty !== undefined && (ty.k === "struct" || ty.k === "values");
       const empty = skip === "emptyDeep" ? isDeepEmpty(value) : structLike ? isStructEmpty(value) : isEmptyShallow(value);
       if (empty) {

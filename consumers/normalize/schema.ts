@@ -482,9 +482,9 @@ export const CLIENT_SDK = struct(
   [
     { name: "name", ty: STRING, required: true, maxChars: 256, allowance: 20 },
     { name: "version", ty: STRING, required: true, maxChars: 256, allowance: 20 },
-    { name: "integrations", ty: STRINGS, skip: "empty" },
-    { name: "features", ty: STRINGS, skip: "empty" },
-    { name: "packages", ty: { k: "array", item: { k: "struct", def: SDK_PACKAGE } }, skip: "empty" },
+    { name: "integrations", ty: STRINGS, skip: "emptyDeep" },
+    { name: "features", ty: STRINGS, skip: "emptyDeep" },
+    { name: "packages", ty: { k: "array", item: { k: "struct", def: SDK_PACKAGE } }, skip: "emptyDeep" },
     { name: "client_ip", ty: IP, skip: "empty" },
     { name: "settings", ty: { k: "struct", def: SDK_SETTINGS }, skip: "empty" },
   ],

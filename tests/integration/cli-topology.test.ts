@@ -181,3 +181,60 @@ describe("ingest topology on a drifted cluster", () => {
     ]);
   });
 });
+
+describe("ingest lag", () => {
+  const group = uniqueName("clilag_outside");
+
+  beforeAll(async () => {
+    const kafka = createKafkaClient(kafkaClientConfig(loadOptions()), silentLogger());
+    const producer = kafka.producer();
+    await producer.connect();
+    const topic = fresh.topic("events");
+    const messages = (partition: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ partition, value: `m${i}` }));
+    await producer.send({ topic, messages: [...messages(0, 6), ...messages(1, 4)] });
+    await producer.disconnect();
+    // A group the topology does not know, with a commit on partition 0 only.
+    const kafkaAdmin = kafka.admin();
+    await kafkaAdmin.connect();
+    await kafkaAdmin.setOffsets({ groupId: group, topic, partitions: [{ partition: 0, offset: "2" }] });
+    await kafkaAdmin.disconnect();
+  });
+
+  it("reports a group the topology does not know on the topics it committed on", async () => {
+    const result = await ingest(["lag", "--group", group, "--topology", fresh.file, "--json"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual([
+      {
+        group,
+        consumer: null,
+        missingTopics: [],
+        partitions: [
+          { topic: fresh.topic("events"), partition: 0, committed: 2, end: 6, lag: 4 },
+          { topic: fresh.topic("events"), partition: 1, committed: null, end: 4, lag: 4 },
+          { topic: fresh.topic("events"), partition: 2, committed: null, end: 0, lag: 0 },
+        ],
+      },
+    ]);
+  });
+
+  it("reports every group of the topology on its input topics, with totals", async () => {
+    const result = await ingest(["lag", "--topology", fresh.file]);
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^GROUP +TOPIC +PARTITION +COMMITTED +END +LAG$/);
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^${fresh.group("storage")} +${fresh.topic("events")} +0 +- +6 +6$`)),
+    );
+    expect(lines).toContain(`${fresh.group("storage")} (consumer storage): total lag 10 over 3 partition(s)`);
+    expect(lines).toContain(
+      `${fresh.group("relay-intake")} (consumer relay-intake): total lag 0 over 6 partition(s)`,
+    );
+  });
+
+  it("exits 1 for a group with nothing committed that the topology does not know", async () => {
+    const result = await ingest(["lag", "--group", uniqueName("clilag_nobody"), "--topology", fresh.file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/has no committed offsets and is not in the topology/);
+  });
+});

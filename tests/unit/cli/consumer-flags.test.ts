@@ -287,10 +287,16 @@ describe("ingest program", () => {
         "storage",
         "issues",
         "events",
+        "groups",
+        "dev",
+        "dump",
+        "replay",
         "debug",
       ]),
     );
     const debug = buildProgram().commands.find((c) => c.name() === "debug");
-    expect(debug?.commands.map((c) => c.name())).toEqual(expect.arrayContaining(["normalize", "group"]));
+    expect(debug?.commands.map((c) => c.name())).toEqual(
+      expect.arrayContaining(["decode", "normalize", "group"]),
+    );
   });
 });
