@@ -220,6 +220,15 @@ export const OPTION_SPECS = {
     help: "Longest gap between polls before the member is considered dead and the loop stuck.",
     unit: "ms",
   }),
+  pollTimeoutMs: option<number>({
+    type: "integer",
+    env: "INGEST_POLL_TIMEOUT_MS",
+    default: 100,
+    help:
+      "Longest one consumer poll waits when no record is ready. Async steps (produce acks, inserts) " +
+      "move on when the loop turns, so this bounds the latency they add on an idle topic.",
+    unit: "ms",
+  }),
   joinTimeoutMs: option<number>({
     type: "integer",
     env: "INGEST_JOIN_TIMEOUT_MS",

@@ -35,7 +35,7 @@ export type StreamProcessorConfig = InputTopics & {
 export function streamProcessorConfig(
   options: Pick<
     Options,
-    "commitIntervalMs" | "joinTimeoutMs" | "backpressurePauseAfterMs" | "maxPollIntervalMs"
+    "commitIntervalMs" | "joinTimeoutMs" | "backpressurePauseAfterMs" | "maxPollIntervalMs" | "pollTimeoutMs"
   >,
   consumer: { readonly name: string } & InputTopics,
 ): StreamProcessorConfig {
@@ -46,6 +46,7 @@ export function streamProcessorConfig(
     joinTimeoutMs: options.joinTimeoutMs,
     backpressurePauseAfterMs: options.backpressurePauseAfterMs,
     stuckThresholdMs: options.maxPollIntervalMs,
+    pollTimeoutMs: options.pollTimeoutMs,
   };
 }
 

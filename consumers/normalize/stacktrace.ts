@@ -30,10 +30,10 @@ function urlPath(text: string): string | undefined {
 
 export function normalizeFrame(frame: JsonObject, meta: MetaTree, path: Path): void {
   if (isEmptyString(frame.abs_path)) {
-    // An empty filename without meta moves nothing; keeping the abs_path meta of an earlier pass
-    // makes renormalizing a stored event a no-op.
+    // A missing filename without meta moves nothing; keeping the abs_path meta of an earlier
+    // pass makes renormalizing a stored event a no-op.
     const filenameMeta = meta.take([...path, "filename"]);
-    if (!isEmptyString(frame.filename) || filenameMeta !== undefined) {
+    if ((frame.filename !== undefined && frame.filename !== null) || filenameMeta !== undefined) {
       frame.abs_path = frame.filename;
       meta.put([...path, "abs_path"], filenameMeta);
       frame.filename = undefined;
