@@ -3,7 +3,8 @@ import type { Options } from "../config/options.ts";
 import { loadProjectsFile, type ProjectsFile } from "../config/projects.ts";
 import { loadTopology } from "../config/topology.ts";
 import { memoryBackend } from "../consumers/backends.ts";
-import { CONSUMER_NAMES, consumerDefinition } from "../consumers/registry.ts";
+import { groupingConsumer } from "../consumers/grouping/definition.ts";
+import { CONSUMER_NAMES, consumerDefinition, type RegisteredConsumer } from "../consumers/registry.ts";
 import { type RunningConsumer, startConsumer } from "../consumers/runner.ts";
 import { resolveConsumerSettings } from "../consumers/settings.ts";
 import { getIssue, InvalidQueryError, listEvents, listIssues } from "../consumers/storage/queries.ts";
@@ -15,6 +16,7 @@ import { type DevServer, startDevServer } from "../dev/server.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import { MemoryBroker } from "../producers/memory-broker.ts";
+import { groupingSeededFromSqlite } from "./dev-grouping-seed.ts";
 
 export interface DevPipeline {
   readonly server: DevServer;
@@ -94,9 +96,15 @@ function issuesQuery(sink: StorageSink): IssuesQuery {
  * Relay-compatible HTTP intake. Nothing here needs a server.
  */
 export async function startDevPipeline(
-  options: Options,
+  given: Options,
   deps: { readonly logger: Logger; readonly metrics: Metrics },
 ): Promise<DevPipeline> {
+  // Committing to the in-memory broker is a map update: commit as often as batches close,
+  // so "everything committed" (waitUntilDrained) follows the data without a second's lag.
+  const options: Options = Object.freeze({
+    ...given,
+    commitIntervalMs: Math.min(given.commitIntervalMs, given.devMaxBatchTimeMs),
+  });
   const topology = await loadTopology(options.topologyFile);
   const projects = await loadProjectsFile(options.projectsFile);
   const broker = new MemoryBroker();
@@ -112,9 +120,16 @@ export async function startDevPipeline(
   };
   try {
     for (const name of CONSUMER_NAMES) {
-      const definition = consumerDefinition(name);
+      const definition: RegisteredConsumer | undefined =
+        name === "grouping"
+          ? (groupingSeededFromSqlite(groupingConsumer, options.sqlitePath, (report) =>
+              deps.logger.info(report, "dev.grouping_state_restored"),
+            ) as RegisteredConsumer)
+          : consumerDefinition(name);
       if (definition === undefined) throw new Error(`consumer ${name} has no definition in this build`);
-      const settings = resolveConsumerSettings(topology, name, options);
+      const settings = resolveConsumerSettings(topology, name, options, {
+        maxBatchTimeMs: options.devMaxBatchTimeMs,
+      });
       consumers.push(
         await startConsumer(definition, {
           settings,

@@ -484,6 +484,13 @@ export const OPTION_SPECS = {
     help: "Largest request body the dev server reads, as sent (compressed); larger requests get 413.",
     unit: "bytes",
   }),
+  devMaxBatchTimeMs: option<number>({
+    type: "integer",
+    env: "INGEST_DEV_MAX_BATCH_TIME_MS",
+    default: 100,
+    help: "Longest a batch stays open in `ingest dev`'s consumers (replaces topology.yaml's, which suit throughput, not a laptop's wait for an issue).",
+    unit: "ms",
+  }),
   devMaxEnvelopeBytes: option<number>({
     type: "integer",
     env: "INGEST_DEV_MAX_ENVELOPE_BYTES",

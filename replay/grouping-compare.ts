@@ -156,6 +156,13 @@ function pushTo(map: Map<string, ComparedEvent[]>, groupKey: string, event: Comp
   else list.push(event);
 }
 
+/** The title most events of a group carry (ties: the first in sort order), so output is stable. */
+function commonestTitle(events: ReadonlyArray<ComparedEvent>): string {
+  const counts = new Map<string, number>();
+  for (const { title } of events) counts.set(title, (counts.get(title) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? "";
+}
+
 /** The groups of `side` whose events land in more than one group on the other side. */
 function changes(
   side: ReadonlyMap<string, ReadonlyArray<ComparedEvent>>,
@@ -170,7 +177,7 @@ function changes(
     out.push({
       projectId: first.projectId,
       hash: hashOf(groupKey),
-      title: first.title,
+      title: commonestTitle(events),
       events: events.length,
       into: [...counts]
         .map(([other, n]) => ({ hash: hashOf(other), events: n }))

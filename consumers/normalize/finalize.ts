@@ -469,7 +469,9 @@ export class Finisher {
         this.path.push(key);
         const result = this.visit(value, VALUE, undefined, depth + 1, true, child);
         this.path.pop();
-        setOwn(object, key, result === REMOVED || result === undefined ? null : result);
+        // Like null members, a member trimming removed is only printed (as null) with meta.
+        const gone = result === REMOVED || result === undefined || result === null;
+        setOwn(object, key, gone ? (annotated(child) ? null : undefined) : result);
       }
     }
     if (isStacktrace && this.trimming) slimFrameData(object);
@@ -483,14 +485,14 @@ export class Finisher {
   }
 
   /** Writes a finished field back, applying Relay's null and skip rules. */
-  private applyField(object: JsonObject, name: string, value: unknown, skip: Skip, ty: Ty | undefined, node: MetaNode | undefined): void {
-    if (value === undefined || value === null || value === REMOVED) {
+  private applyField(object: JsonObject, name: string, finished: unknown, skip: Skip, ty: Ty | undefined, node: MetaNode | undefined): void {
+    if (finished === undefined || finished === null || finished === REMOVED) {
       // Unset fields stay as `undefined` (absent in JSON); `delete` would slow the object down.
       if (annotated(node)) object[name] = null;
       else if (object[name] !== undefined) object[name] = undefined;
       return;
     }
-    if (ty !== undefined && (ty.k === "array" || ty.k === "object")) pruneMembers(value, ty.item, childSkip(skip), node);
+    const value = ty !== undefined && (ty.k === "array" || ty.k === "object") ? pruneMembers(finished, ty.item, childSkip(skip), node) : finished;
     if (skip !== "null" && !annotated(node) && !this.shells.has(value as object)) {
       const structLike = ty !== undefined && (ty.k === "struct" || ty.k === "values");
       const empty = skip === "emptyDeep" ? isDeepEmpty(value) : structLike ? isStructEmpty(value) : isEmptyShallow(value);

@@ -1,10 +1,10 @@
 // Relay's `SkipSerialization` for the members of containers. A field's attribute decides what its
 // children may drop when they carry no meta of their own: the default (`Null(true)`) drops null
 // members at every typed level, `empty_deep` drops deep-empty members, `empty` drops nothing.
-// Relay extracts the meta tree separately, so dropped array items do not shift the meta indices
-// of the items after them; neither do we.
+// Relay extracts the meta tree separately, so its meta keeps the indices from before the drop and
+// then points at the wrong items; we move the meta with its items (KNOWN_DIFFERENCES.md).
 
-import { isObject, type JsonObject } from "./json.ts";
+import { isObject, type JsonObject, setOwn, shallowCopy } from "./json.ts";
 import type { MetaNode } from "./meta.ts";
 import type { Skip, StructDef, Ty } from "./schema.ts";
 
@@ -20,8 +20,9 @@ function hasOwnMeta(node: MetaNode | undefined): boolean {
   return node !== undefined && !node.isInnerEmpty();
 }
 
+/** A member named "" has no wire form for its meta (that key is the parent's own meta). */
 function childNode(node: MetaNode | undefined, key: string | number): MetaNode | undefined {
-  return node?.children?.get(String(key));
+  return key === "" ? undefined : node?.children?.get(String(key));
 }
 
 /** Relay's `Annotated::skip_serialization` of one value under `skip`. */
@@ -82,32 +83,67 @@ function structEmpty(value: JsonObject, def: StructDef, node: MetaNode | undefin
 }
 
 /**
- * Drops the members of a finished array or map that Relay would not serialize under `behavior`,
- * in place; nested typed containers inherit the behaviour. Returns the (same) container.
+ * The members of a finished array or map that Relay would serialize under `behavior`; nested
+ * typed containers inherit the behaviour. Copies on write (parts may be shared with the input).
  */
 export function pruneMembers(value: unknown, item: Ty, behavior: ChildSkip, node: MetaNode | undefined): unknown {
   if (behavior === "never" || typeof value !== "object" || value === null) return value;
   const nested = item.k === "array" || item.k === "object" ? item.item : undefined;
   if (Array.isArray(value)) {
-    let write = 0;
+    let out: unknown[] | undefined;
+    const mapping: number[] = [];
     for (let i = 0; i < value.length; i++) {
       const member: unknown = value[i];
       const child = childNode(node, i);
-      if (dropped(member, item, behavior, child)) continue;
-      value[write++] = nested === undefined ? member : pruneMembers(member, nested, behavior, child);
+      if (dropped(member, item, behavior, child)) {
+        out ??= value.slice(0, i);
+        mapping.push(-1);
+        continue;
+      }
+      const next = nested === undefined ? member : pruneMembers(member, nested, behavior, child);
+      if (next !== member) out ??= value.slice(0, i);
+      mapping.push(out === undefined ? i : out.length);
+      out?.push(next);
     }
-    value.length = write;
-    return value;
+    if (out === undefined) return value;
+    if (out.length < value.length) shiftMeta(node, mapping, value.length - out.length);
+    return out;
   }
   const object = value as JsonObject;
+  let out: JsonObject | undefined;
   for (const key of Object.keys(object)) {
     const member = object[key];
     if (member === undefined) continue;
     const child = childNode(node, key);
-    if (dropped(member, item, behavior, child)) object[key] = undefined;
-    else if (nested !== undefined) pruneMembers(member, nested, behavior, child);
+    if (dropped(member, item, behavior, child)) {
+      out ??= shallowCopy(object);
+      out[key] = undefined;
+      // Meta under "" cannot be written, so the member goes with it.
+      if (key === "") node?.children?.delete("");
+      continue;
+    }
+    if (nested === undefined) continue;
+    const next = pruneMembers(member, nested, behavior, child);
+    if (next !== member) {
+      out ??= shallowCopy(object);
+      setOwn(out, key, next);
+    }
   }
-  return object;
+  return out ?? object;
+}
+
+/** Moves the meta of kept items to their new indices (`mapping[i]` is -1 for dropped items). */
+function shiftMeta(node: MetaNode | undefined, mapping: readonly number[], droppedCount: number): void {
+  const children = node?.children;
+  if (node === undefined || children === undefined || children.size === 0) return;
+  const next = new Map<string, MetaNode>();
+  for (const [key, child] of children) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < 0) continue;
+    const target = index < mapping.length ? (mapping[index] as number) : index - droppedCount;
+    if (target >= 0) next.set(String(target), child);
+  }
+  node.children = next;
 }
 
 function dropped(member: unknown, item: Ty, behavior: ChildSkip, node: MetaNode | undefined): boolean {

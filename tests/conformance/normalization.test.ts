@@ -26,10 +26,6 @@ function load(name: string, kind: "input" | "expected"): unknown {
 }
 
 /**
- * Vectors recorded before Relay added a synthetic trace context to every error event (spec §7,
- * G4). For these the generated context is removed before comparing; see KNOWN_DIFFERENCES.md.
- */
-/**
  * Vectors whose original test did not run EmitEventErrors: `errors` is compared separately,
  * against what the vector's notes say a full run adds.
  */
@@ -48,6 +44,10 @@ const ERRORS_NOT_EMITTED: Readonly<Record<string, unknown[]>> = {
   store_grouping_config: [],
 };
 
+/**
+ * Vectors recorded before Relay added a synthetic trace context to every error event (spec §7,
+ * G4). For these the generated context is removed before comparing; see KNOWN_DIFFERENCES.md.
+ */
 const PRE_TRACE_CONTEXT_SNAPSHOTS = new Set([
   "store_logger_empty",
   "store_logger_whitespace_removed",

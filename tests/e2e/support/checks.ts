@@ -82,7 +82,9 @@ export function exactlyOnce(expected: ReadonlySet<string>, counts: ReadonlyMap<s
  * table rows of (project, group id) must list the event's primary hash among their hashes.
  * Joined here rather than in SQL, so it runs on every ClickHouse version services.sh brings.
  */
-export async function rowsOutsideTheirGroup(pipeline: Pipeline): Promise<{ rows: number; examples: string[] }> {
+export async function rowsOutsideTheirGroup(
+  pipeline: Pipeline,
+): Promise<{ rows: number; examples: string[] }> {
   const db = pipeline.database;
   const groups = await pipeline.query<{ project_id: string; group_id: string; hashes: string[] }>(
     `SELECT toString(project_id) AS project_id, toString(group_id) AS group_id, hashes FROM ${db}.groups`,

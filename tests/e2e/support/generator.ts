@@ -217,7 +217,10 @@ export class EventGenerator {
   hostile(kind: HostileKind): HostileMessage {
     const eventId = this.nextEventId();
     const projectId = this.config.projectIds[0] as number;
-    const good = padTo({ event_id: eventId, message: "hostile neighbour", timestamp: Date.now() / 1000 }, 1024);
+    const good = padTo(
+      { event_id: eventId, message: "hostile neighbour", timestamp: Date.now() / 1000 },
+      1024,
+    );
     let payload: KafkaPayload;
     let owner = projectId;
     switch (kind) {

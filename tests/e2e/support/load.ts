@@ -85,7 +85,8 @@ export class Stream {
     const window = this.config.window ?? 2000;
     const inflight = new Set<Promise<void>>();
     const tick = 100;
-    const perTick = this.config.rate === undefined ? Number.POSITIVE_INFINITY : (this.config.rate * tick) / 1000;
+    const perTick =
+      this.config.rate === undefined ? Number.POSITIVE_INFINITY : (this.config.rate * tick) / 1000;
     this.startedAt = Date.now();
     let tickStart = Date.now();
     let sentThisTick = 0;

@@ -15,7 +15,7 @@ import {
 import type { Producer } from "../../../producers/types.ts";
 import { ingest, type UniqueTopology, writeUniqueTopology } from "../../integration/cli-support.ts";
 import { projectsYaml } from "./generator.ts";
-import { type Supervisor as SupervisorType, Supervisor, sleep } from "./supervisor.ts";
+import { Supervisor, type Supervisor as SupervisorType, sleep } from "./supervisor.ts";
 
 // One isolated copy of the whole pipeline on the real servers: run-unique topics (a
 // temporary topology), consumer groups, ClickHouse database and Redis key prefix, the four
@@ -30,6 +30,8 @@ export interface PipelineConfig {
   readonly projectIds: ReadonlyArray<number>;
   /** Extra environment for every consumer process (batch sizes, retry limits, ...). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra environment for one consumer only (NODE_OPTIONS=--cpu-prof for a profile, say). */
+  readonly consumerEnv?: Readonly<Partial<Record<ConsumerName, Readonly<Record<string, string>>>>>;
 }
 
 export interface LagSample {
@@ -74,7 +76,7 @@ export class Pipeline {
     };
     this.options = loadOptions({ ...process.env, ...this.env });
     this.supervisor = new Supervisor(["--topology", this.topology.file], this.env);
-    for (const name of CONSUMERS) this.supervisor.add(name, name);
+    for (const name of CONSUMERS) this.supervisor.add(name, name, [], config.consumerEnv?.[name] ?? {});
     this.clickhouse = createClient({
       url: this.options.clickhouseUrl,
       username: this.options.clickhouseUser,
@@ -207,7 +209,9 @@ export class Pipeline {
     await this.supervisor.stopAll();
     await this.producers.close().catch(() => undefined);
     const existing = new Set(await this.admin.listTopics().catch(() => [] as string[]));
-    await this.admin.deleteTopics(this.topology.topics.filter((topic) => existing.has(topic))).catch(() => {});
+    await this.admin
+      .deleteTopics(this.topology.topics.filter((topic) => existing.has(topic)))
+      .catch(() => {});
     await this.admin.close();
     await this.clickhouse.command({ query: `DROP DATABASE IF EXISTS ${this.database}` }).catch(() => {});
     await this.clickhouse.close();

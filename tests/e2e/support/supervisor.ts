@@ -28,6 +28,7 @@ export class ConsumerProcess {
   private child: ChildProcess | undefined;
   private expectingExit = false;
   private output: string[] = [];
+  private startedAtLine = 0;
   starts = 0;
 
   constructor(
@@ -60,6 +61,7 @@ export class ConsumerProcess {
     if (this.running) throw new Error(`${this.name} is already running`);
     this.expectingExit = false;
     this.starts += 1;
+    this.startedAtLine = this.output.length;
     const child = spawn(process.execPath, [BIN, "consumer", "run", this.consumer, ...this.args], {
       cwd: ROOT,
       env: { ...process.env, ...this.env },
@@ -70,7 +72,10 @@ export class ConsumerProcess {
         if (line === "") continue;
         this.output.push(line);
       }
-      if (this.output.length > 4000) this.output.splice(0, 2000);
+      if (this.output.length > 4000) {
+        this.output.splice(0, 2000);
+        this.startedAtLine = Math.max(0, this.startedAtLine - 2000);
+      }
     };
     child.stdout?.on("data", collect);
     child.stderr?.on("data", collect);
@@ -80,12 +85,14 @@ export class ConsumerProcess {
     this.child = child;
   }
 
-  /** Waits until the process logged that it owns partitions (or fails on exit/timeout). */
+  /**
+   * Waits for a line matching `pattern` written since the last start() (fails on exit or
+   * timeout), e.g. the processor's partitions.assigned.
+   */
   async waitForLine(pattern: RegExp, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const from = this.output.length;
     for (;;) {
-      if (this.output.slice(Math.max(0, from - 200)).some((line) => pattern.test(line))) return;
+      if (this.output.slice(this.startedAtLine).some((line) => pattern.test(line))) return;
       if (!this.running) throw new Error(`${this.name} exited before logging ${pattern}:\n${this.tail()}`);
       if (Date.now() > deadline) throw new Error(`${this.name}: no ${pattern} within ${timeoutMs} ms`);
       await sleep(200);
@@ -148,12 +155,17 @@ export class Supervisor {
     private readonly env: Readonly<Record<string, string>>,
   ) {}
 
-  add(name: string, consumer: string, extraArgs: ReadonlyArray<string> = []): ConsumerProcess {
+  add(
+    name: string,
+    consumer: string,
+    extraArgs: ReadonlyArray<string> = [],
+    extraEnv: Readonly<Record<string, string>> = {},
+  ): ConsumerProcess {
     const process = new ConsumerProcess(
       name,
       consumer,
       [...this.commonArgs, ...extraArgs],
-      this.env,
+      { ...this.env, ...extraEnv },
       (crash) => this.crashes.push(crash),
     );
     this.processes.set(name, process);
@@ -166,14 +178,19 @@ export class Supervisor {
     return process;
   }
 
-  async stopAll(): Promise<Map<string, number | null>> {
-    const codes = new Map<string, number | null>();
+  /** SIGTERM to every running process at once; exit code and drain time of each. */
+  async stopAll(timeoutMs = 90_000): Promise<Map<string, { code: number | null; ms: number }>> {
+    const out = new Map<string, { code: number | null; ms: number }>();
     await Promise.all(
-      [...this.processes.values()].map(async (process) => {
-        codes.set(process.name, await process.stop());
-      }),
+      [...this.processes.values()]
+        .filter((process) => process.running)
+        .map(async (process) => {
+          const started = Date.now();
+          const code = await process.stop(timeoutMs);
+          out.set(process.name, { code, ms: Date.now() - started });
+        }),
     );
-    return codes;
+    return out;
   }
 }
 

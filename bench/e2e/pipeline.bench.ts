@@ -1,0 +1,271 @@
+// The whole pipeline as production runs it: real Kafka, Redis and ClickHouse, the four
+// consumers as separate `ingest consumer run` processes, fed Relay-shaped ingest-events
+// messages (grouping fixture events and generated ones, 1–10 KB, 20 projects, 2 % retries).
+//
+//   1. floor: the JSON parse+stringify work of the four stages over the same events, in one
+//      plain loop in this process (no Kafka, no Redis, no ClickHouse, no framework).
+//   2. full speed: BENCH_E2E_EVENTS events produced as fast as the broker takes them;
+//      sustained events/s = unique events / (first produce → last row queryable).
+//   3. latency: a fixed rate of 50 % of that for BENCH_E2E_LATENCY_SECONDS; per event, the
+//      time from produce to its row answering a SELECT (polled every 100 ms).
+//   RSS and CPU per consumer from /proc, lag per group every second.
+//
+// BENCH_E2E_PROFILE=<consumer> runs that consumer under --cpu-prof and prints its hottest
+// functions (self time) at the end; the profile file stays in BENCH_E2E_PROFILE_DIR.
+// Run: npm run bench -- e2e   (needs `bash scripts/services.sh up`)
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { decodeRelayMessage } from "../../schemas/relay/codec.ts";
+import { EventGenerator, type ValidMessage } from "../../tests/e2e/support/generator.ts";
+import { Stream } from "../../tests/e2e/support/load.ts";
+import { CONSUMERS, type ConsumerName, Pipeline } from "../../tests/e2e/support/pipeline.ts";
+import { sleep } from "../../tests/e2e/support/supervisor.ts";
+import { measure, report } from "../harness.ts";
+
+const BENCH = "e2e-pipeline";
+const EVENTS = Number(process.env.BENCH_E2E_EVENTS ?? 30_000);
+const LATENCY_SECONDS = Number(process.env.BENCH_E2E_LATENCY_SECONDS ?? 30);
+const PROFILE = process.env.BENCH_E2E_PROFILE as ConsumerName | undefined;
+const PROFILE_DIR = process.env.BENCH_E2E_PROFILE_DIR ?? join(process.cwd(), ".cache/profiles");
+const PROJECTS = Array.from({ length: 20 }, (_, i) => 5_100_001 + i);
+const TARGET_P99_MS = 2000;
+const TARGET_RSS_MB = 200;
+
+if (PROFILE !== undefined && !(CONSUMERS as ReadonlyArray<string>).includes(PROFILE)) {
+  throw new Error(`BENCH_E2E_PROFILE must be one of ${CONSUMERS.join(", ")}`);
+}
+
+/** The four stages' JSON work on one message, nothing else. */
+function floorPass(value: Buffer): string {
+  const relay = decodeRelayMessage(value);
+  if (relay.type !== "event") throw new Error("the floor runs on event messages");
+  // relay-intake: parse the payload, write the event body into events-raw.
+  const raw = JSON.stringify(JSON.parse(relay.payload.toString("utf8")));
+  // normalize: parse, write the normalized body.
+  const normalized = JSON.stringify(JSON.parse(raw));
+  // grouping: parse, write Sentry's eventstream message.
+  const eventstream = JSON.stringify([2, "insert", { data: JSON.parse(normalized) }, {}]);
+  // storage: parse the message, write the row.
+  return JSON.stringify((JSON.parse(eventstream) as unknown[])[2]);
+}
+
+function percentile(sorted: ReadonlyArray<number>, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+interface UsagePeak {
+  rssBytes: number;
+  cpuStart: number;
+  cpuEnd: number;
+}
+
+/** Samples RSS and CPU of every consumer process every second. */
+function sampleUsage(pipeline: Pipeline): { peaks: Map<string, UsagePeak>; stop(): void } {
+  const peaks = new Map<string, UsagePeak>();
+  const tick = () => {
+    for (const process of pipeline.supervisor.processes.values()) {
+      const usage = process.usage();
+      if (usage === undefined) continue;
+      const peak = peaks.get(process.name);
+      if (peak === undefined) {
+        peaks.set(process.name, {
+          rssBytes: usage.rssBytes,
+          cpuStart: usage.cpuSeconds,
+          cpuEnd: usage.cpuSeconds,
+        });
+      } else {
+        peak.rssBytes = Math.max(peak.rssBytes, usage.rssBytes);
+        peak.cpuEnd = usage.cpuSeconds;
+      }
+    }
+  };
+  tick();
+  const timer = setInterval(tick, 1000);
+  return {
+    peaks,
+    stop() {
+      tick();
+      clearInterval(timer);
+    },
+  };
+}
+
+async function fullSpeed(pipeline: Pipeline): Promise<{ rate: number; unique: number; ms: number }> {
+  const generator = new EventGenerator({ projectIds: PROJECTS, seed: 11 });
+  const stream = new Stream(pipeline, generator, { count: EVENTS });
+  await stream.done;
+  const unique = new Set(stream.sent.map((entry) => entry.message.eventId)).size;
+  const produceMs = stream.finishedAt - stream.startedAt;
+  console.log(`${BENCH}: produced ${stream.sent.length} messages (${unique} events) in ${produceMs} ms`);
+  for (;;) {
+    const rows = await pipeline.storedRows();
+    if (rows >= unique) break;
+    await sleep(100);
+  }
+  const ms = Date.now() - stream.startedAt;
+  return { rate: unique / (ms / 1000), unique, ms };
+}
+
+async function latency(pipeline: Pipeline, rate: number): Promise<number[]> {
+  const generator = new EventGenerator({ projectIds: PROJECTS, seed: 12, duplicateRatio: 0 });
+  const count = Math.round(rate * LATENCY_SECONDS);
+  const stream = new Stream(pipeline, generator, { count, rate });
+  const seen = new Set<string>();
+  const latencies: number[] = [];
+  let streaming = true;
+  void stream.done.then(() => {
+    streaming = false;
+  });
+  const deadline = () => Date.now() + 120_000;
+  let giveUp = deadline();
+  while (streaming || seen.size < stream.sent.length) {
+    const pending = stream.sent.filter((entry) => !seen.has(entry.message.eventId));
+    for (let i = 0; i < pending.length; i += 2000) {
+      const slice = pending.slice(i, i + 2000);
+      const visible = await pipeline.visible(slice.map((entry) => entry.message.eventId));
+      const now = Date.now();
+      for (const entry of slice) {
+        if (!visible.has(entry.message.eventId)) continue;
+        seen.add(entry.message.eventId);
+        latencies.push(now - entry.at);
+      }
+    }
+    if (streaming) giveUp = deadline();
+    if (Date.now() > giveUp)
+      throw new Error(`latency phase: ${stream.sent.length - seen.size} events never arrived`);
+    await sleep(100);
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
+/** The hottest functions by self time in the newest .cpuprofile of `dir`. */
+function hottest(dir: string, top = 15): string[] {
+  const files = readdirSync(dir).filter((file) => file.endsWith(".cpuprofile"));
+  const newest = files.sort().at(-1);
+  if (newest === undefined) return [`no profile in ${dir}`];
+  interface Node {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }
+  const profile = JSON.parse(readFileSync(join(dir, newest), "utf8")) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    const delta = profile.timeDeltas[i] ?? 0;
+    total += delta;
+    if (node === undefined) return;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url.replace(
+      /^file:\/\/.*?\/(node_modules|consumers|pipelines|producers|schemas|config)\//,
+      "$1/",
+    );
+    const key = `${functionName || "(anonymous)"} ${where}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + delta);
+  });
+  return [
+    `profile ${join(dir, newest)}: ${(total / 1e6).toFixed(1)} s sampled`,
+    ...[...self.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${key}`),
+  ];
+}
+
+async function main(): Promise<void> {
+  const floorEvents: ValidMessage[] = [];
+  const floorGenerator = new EventGenerator({ projectIds: PROJECTS, seed: 11 });
+  for (let i = 0; i < 2000; i++) floorEvents.push(floorGenerator.next());
+  const floor = measure((i) => floorPass(floorEvents[i % floorEvents.length]?.payload.value as Buffer));
+  console.log(
+    `${BENCH}: floor ${Math.round(floor.opsPerSecond)} events/s (four stages' JSON work, one loop)`,
+  );
+
+  if (PROFILE !== undefined) mkdirSync(PROFILE_DIR, { recursive: true });
+  const pipeline = new Pipeline({
+    prefix: `bench_e2e_${Date.now().toString(36)}`,
+    projectIds: PROJECTS,
+    env: { INGEST_LAG_REFRESH_INTERVAL_MS: "0" },
+    ...(PROFILE === undefined
+      ? {}
+      : { consumerEnv: { [PROFILE]: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } } }),
+  });
+  try {
+    await pipeline.start();
+    const usage = sampleUsage(pipeline);
+    pipeline.startLagSampling(1000);
+    const sustained = await fullSpeed(pipeline);
+    const fullSpeedLag = pipeline.maxLag();
+    const latencies = await latency(pipeline, sustained.rate / 2);
+    usage.stop();
+    pipeline.stopLagSampling();
+
+    report({
+      bench: BENCH,
+      metric: "sustained_throughput",
+      value: sustained.rate,
+      unit: "events/s",
+      baseline: floor.opsPerSecond,
+      note: `${sustained.unique} events, ingest-events → rows queryable in ${sustained.ms} ms; baseline: the JSON floor; target ratio ≥ 0.5`,
+    });
+    report({
+      bench: BENCH,
+      metric: "latency_p50",
+      value: percentile(latencies, 50),
+      unit: "ms",
+      baseline: TARGET_P99_MS,
+      note: `${latencies.length} events at ${Math.round(sustained.rate / 2)} events/s (50 % of sustained); baseline: the 2 s target`,
+    });
+    report({
+      bench: BENCH,
+      metric: "latency_p99",
+      value: percentile(latencies, 99),
+      unit: "ms",
+      baseline: TARGET_P99_MS,
+      note: "baseline: the 2 s p99 target (1 s batch time); polling adds up to 100 ms",
+    });
+    const events = sustained.unique + latencies.length;
+    for (const consumer of CONSUMERS) {
+      const peak = usage.peaks.get(consumer);
+      if (peak === undefined) continue;
+      report({
+        bench: BENCH,
+        metric: `rss_peak_${consumer}`,
+        value: peak.rssBytes / (1024 * 1024),
+        unit: "MB",
+        baseline: TARGET_RSS_MB,
+        note: "baseline: the 200 MB target",
+      });
+      report({
+        bench: BENCH,
+        metric: `cpu_per_event_${consumer}`,
+        value: ((peak.cpuEnd - peak.cpuStart) * 1e6) / events,
+        unit: "us/event",
+        baseline: 1e6 / floor.opsPerSecond,
+        note: `${(peak.cpuEnd - peak.cpuStart).toFixed(1)} CPU s over ${events} events; baseline: the floor's time per event (all four stages)`,
+      });
+      report({
+        bench: BENCH,
+        metric: `max_lag_${consumer}`,
+        value: fullSpeedLag[consumer] ?? 0,
+        unit: "messages",
+        note: "highest lag sampled (1 s) during the full-speed phase",
+      });
+    }
+    const timeline = pipeline.lagSamples
+      .filter((_, i) => i % 5 === 0)
+      .map((sample) => CONSUMERS.map((consumer) => sample.lag[consumer] ?? 0).join("/"));
+    console.log(`${BENCH}: lag every 5 s (${CONSUMERS.join("/")}): ${timeline.join("  ")}`);
+  } finally {
+    await pipeline.close();
+  }
+  if (PROFILE !== undefined) for (const line of hottest(PROFILE_DIR)) console.log(`${BENCH}: ${line}`);
+}
+
+await main();
