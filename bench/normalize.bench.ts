@@ -26,12 +26,19 @@ const CONFIG: NormalizeConfig = {
 
 /** Whole-event inputs of the fixture corpus (store and validation scopes). */
 function corpus(): unknown[] {
-  const index = JSON.parse(readFileSync(join(FIXTURES, "index.json"), "utf8")) as { name: string; scope: string }[];
+  const index = JSON.parse(readFileSync(join(FIXTURES, "index.json"), "utf8")) as {
+    name: string;
+    scope: string;
+  }[];
   const names = new Set(readdirSync(FIXTURES));
   return index
-    .filter((vector) => vector.scope.startsWith("store") || vector.scope === "validate" || vector.scope === "parse")
+    .filter(
+      (vector) => vector.scope.startsWith("store") || vector.scope === "validate" || vector.scope === "parse",
+    )
     .filter((vector) => vector.scope !== "store-python-raw" && names.has(`${vector.name}.input.json`))
-    .map((vector) => JSON.parse(readFileSync(join(FIXTURES, `${vector.name}.input.json`), "utf8")) as unknown);
+    .map(
+      (vector) => JSON.parse(readFileSync(join(FIXTURES, `${vector.name}.input.json`), "utf8")) as unknown,
+    );
 }
 
 /** An SDK-shaped error event of about `bytes` bytes, before normalization. */
@@ -51,7 +58,11 @@ function typicalEvent(seed: number, bytes: number): Record<string, unknown> {
     request: {
       url: `https://example.com/api/0/issues/${seed}/?cursor=0:100:0&limit=25`,
       method: "get",
-      headers: { Accept: "application/json", "User-Agent": "python-requests/2.31.0", Cookie: "sessionid=abc; csrftoken=xyz" },
+      headers: {
+        Accept: "application/json",
+        "User-Agent": "python-requests/2.31.0",
+        Cookie: "sessionid=abc; csrftoken=xyz",
+      },
       env: { REMOTE_ADDR: "203.0.113.7" },
     },
     contexts: {
@@ -60,8 +71,18 @@ function typicalEvent(seed: number, bytes: number): Record<string, unknown> {
     },
     breadcrumbs: {
       values: [
-        { timestamp: 1_714_564_780.5, category: "query", message: "SELECT 1 FROM issues WHERE id = %s", data: { duration: 3 } },
-        { timestamp: 1_714_564_781.5, type: "http", category: "httplib", data: { url: "https://api.internal/x", status_code: 200 } },
+        {
+          timestamp: 1_714_564_780.5,
+          category: "query",
+          message: "SELECT 1 FROM issues WHERE id = %s",
+          data: { duration: 3 },
+        },
+        {
+          timestamp: 1_714_564_781.5,
+          type: "http",
+          category: "httplib",
+          data: { url: "https://api.internal/x", status_code: 200 },
+        },
       ],
     },
     extra: { "sys.argv": ["manage.py", "runserver"], attempt: 2 },
@@ -97,12 +118,21 @@ function compare(metric: string, events: unknown[], note: string): void {
   const texts = events.map((event) => JSON.stringify(event));
   const floor = measure((index) => JSON.stringify(JSON.parse(texts[index % texts.length] as string)));
   const ours = measure((index) => normalizeEvent(events[index % events.length], CONFIG));
-  report({ bench: BENCH, metric, value: ours.opsPerSecond, unit: "events/s", baseline: floor.opsPerSecond, note });
+  report({
+    bench: BENCH,
+    metric,
+    value: ours.opsPerSecond,
+    unit: "events/s",
+    baseline: floor.opsPerSecond,
+    note,
+  });
 }
 
 const fixtures = corpus();
 compare("fixture_corpus", fixtures, `${fixtures.length} fixture events vs JSON.parse+stringify of the same`);
 
 const typical = Array.from({ length: 64 }, (_, seed) => typicalEvent(seed, 3 * 1024));
-const size = Math.round(typical.reduce((sum, event) => sum + JSON.stringify(event).length, 0) / typical.length);
+const size = Math.round(
+  typical.reduce((sum, event) => sum + JSON.stringify(event).length, 0) / typical.length,
+);
 compare("typical_3kb", typical, `${typical.length} events of ~${size} B vs JSON.parse+stringify of the same`);

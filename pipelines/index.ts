@@ -30,6 +30,14 @@ export {
   type StreamProcessorDeps,
   streamProcessorConfig,
 } from "./processor-config.ts";
+export {
+  type BackoffPolicy,
+  type BackoffRetry,
+  backoffDelayMs,
+  realWait,
+  retryWhileUnavailable,
+  type Wait,
+} from "./retry.ts";
 export * from "./strategies/index.ts";
 export * from "./types.ts";
 export { WorkerPool, type WorkerPoolOptions } from "./workers/pool.ts";

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { UsageError } from "../cli/usage.ts";
 import { type DevPipeline, startDevPipeline } from "../cli/dev-pipeline.ts";
+import { UsageError } from "../cli/usage.ts";
 import type { Options } from "../config/options.ts";
 import { createEventsNormalizedCodec } from "../consumers/grouping/definition.ts";
 import { type IssueSummary, listIssues } from "../consumers/storage/queries.ts";
@@ -9,7 +9,12 @@ import { createMetrics, type Metrics } from "../observability/metrics.ts";
 import type { Partition } from "../pipelines/types.ts";
 import type { EventNormalizedRecord } from "../schemas/avro/types.ts";
 import type { ReplayTarget } from "./feeder.ts";
-import { GroupingComparer, type GroupingComparison, type GroupingOverride, applyOverride } from "./grouping-compare.ts";
+import {
+  applyOverride,
+  GroupingComparer,
+  type GroupingComparison,
+  type GroupingOverride,
+} from "./grouping-compare.ts";
 
 // `ingest replay --into dev`: the whole pipeline in this process (startDevPipeline, with
 // its HTTP intake on a free port), fed straight into its in-memory broker. Feeding pauses
@@ -55,7 +60,8 @@ export class DevReplay {
     private readonly metrics: Metrics,
   ) {
     this.dlqTopics = [...new Set(pipeline.consumers.flatMap((c) => [...c.settings.dlq.values()]))];
-    for (const topic of this.dlqTopics) for (const [p, end] of endOffsets(pipeline, topic)) this.dlqStart.set(p, end);
+    for (const topic of this.dlqTopics)
+      for (const [p, end] of endOffsets(pipeline, topic)) this.dlqStart.set(p, end);
     this.normalizedStart = endOffsets(pipeline, this.normalizedTopic());
   }
 
@@ -72,7 +78,9 @@ export class DevReplay {
   target(topic: string): ReplayTarget {
     const { broker } = this.pipeline;
     if (!broker.hasTopic(topic)) {
-      throw new UsageError(`the dev pipeline has no topic ${topic}; it has ${broker.listTopics().join(", ")}`);
+      throw new UsageError(
+        `the dev pipeline has no topic ${topic}; it has ${broker.listTopics().join(", ")}`,
+      );
     }
     return {
       description: `dev pipeline topic ${topic}`,

@@ -197,7 +197,10 @@ export class DumpWriter {
     if (path === "-") {
       const head = new PassThrough();
       head.pipe(process.stdout, { end: false });
-      writer = new DumpWriter(head, once(head, "end").then(() => undefined));
+      writer = new DumpWriter(
+        head,
+        once(head, "end").then(() => undefined),
+      );
     } else {
       const file = createWriteStream(path);
       await once(file, "open");
@@ -205,7 +208,10 @@ export class DumpWriter {
         const gzip = createGzip();
         writer = new DumpWriter(gzip, pipeline(gzip, file));
       } else {
-        writer = new DumpWriter(file, once(file, "finish").then(() => undefined));
+        writer = new DumpWriter(
+          file,
+          once(file, "finish").then(() => undefined),
+        );
       }
     }
     await writer.writeLine(JSON.stringify(header));
@@ -277,7 +283,10 @@ export interface DumpReader {
 export async function openDump(path: string): Promise<DumpReader> {
   const file = path === "-" ? "<stdin>" : path;
   const source = path === "-" ? process.stdin : createReadStream(path);
-  const lines = createInterface({ input: Readable.from(sniffGzip(source)), crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = createInterface({
+    input: Readable.from(sniffGzip(source)),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   const iterator = lines[Symbol.asyncIterator]();
   const first = await iterator.next();
   if (first.done) {
@@ -296,7 +305,8 @@ export async function openDump(path: string): Promise<DumpReader> {
         if (next.done) break;
         line += 1;
         if (next.value === "") continue;
-        if (ended !== null) throw new DumpFormatError("data-after-end", file, line, "a line after the end line");
+        if (ended !== null)
+          throw new DumpFormatError("data-after-end", file, line, "a line after the end line");
         const decoded = decodeDumpLine(next.value, file, line);
         if (decoded.kind === "end") {
           ended = decoded.messages;
@@ -309,10 +319,20 @@ export async function openDump(path: string): Promise<DumpReader> {
       lines.close();
     }
     if (ended === null) {
-      throw new DumpFormatError("truncated", file, line, `no end line after ${count} messages (was the dump cut short?)`);
+      throw new DumpFormatError(
+        "truncated",
+        file,
+        line,
+        `no end line after ${count} messages (was the dump cut short?)`,
+      );
     }
     if (ended !== count) {
-      throw new DumpFormatError("count-mismatch", file, line, `the end line says ${ended} messages, the file holds ${count}`);
+      throw new DumpFormatError(
+        "count-mismatch",
+        file,
+        line,
+        `the end line says ${ended} messages, the file holds ${count}`,
+      );
     }
   }
 

@@ -16,7 +16,9 @@ export function parseTimestamp(flag: string, value: string, now: number = Date.n
   if (span) return now - Number(span[1]) * SPAN_MS[span[2] as keyof typeof SPAN_MS];
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) {
-    throw new UsageError(`${flag}: expected epoch milliseconds, an ISO date or a span like 30m or 24h, got ${value}`);
+    throw new UsageError(
+      `${flag}: expected epoch milliseconds, an ISO date or a span like 30m or 24h, got ${value}`,
+    );
   }
   return ms;
 }
@@ -39,7 +41,8 @@ export function parsePartitions(value: string): number[] {
 export function parseRate(value: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(?:\/s)?\s*$/.exec(value);
   const rate = match ? Number(match[1]) : Number.NaN;
-  if (!(rate > 0)) throw new UsageError(`--rate: expected messages per second such as 200 or 200/s, got ${value}`);
+  if (!(rate > 0))
+    throw new UsageError(`--rate: expected messages per second such as 200 or 200/s, got ${value}`);
   return rate;
 }
 

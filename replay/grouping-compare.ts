@@ -27,7 +27,10 @@ const overrideSchema = z.strictObject({
 });
 
 /** Reads a YAML or JSON grouping override; a bad file is a usage error naming it. */
-export function readGroupingOverride(file: string, text: string = readFileSync(file, "utf8")): GroupingOverride {
+export function readGroupingOverride(
+  file: string,
+  text: string = readFileSync(file, "utf8"),
+): GroupingOverride {
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -44,7 +47,10 @@ export function readGroupingOverride(file: string, text: string = readFileSync(f
   return parsed.data;
 }
 
-export function applyOverride(current: ProjectGroupingConfig, override: GroupingOverride): ProjectGroupingConfig {
+export function applyOverride(
+  current: ProjectGroupingConfig,
+  override: GroupingOverride,
+): ProjectGroupingConfig {
   return {
     groupingConfig: override.groupingConfig ?? current.groupingConfig,
     stackTraceRules: override.stackTraceRules ?? current.stackTraceRules,

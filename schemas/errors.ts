@@ -3,35 +3,56 @@
 // the `reason` label of `ingest_messages_dead_lettered_total`, so the list below is the
 // contract: add a code here (and to docs) before using it.
 
-export const DECODE_REASONS = [
-  // msgpack structure (Relay's ingest-* topics)
+/** Msgpack structure (Relay's ingest-* topics). */
+export const MSGPACK_DECODE_REASONS = [
   "truncated-msgpack",
   "trailing-bytes",
   "invalid-msgpack",
   "not-msgpack-map",
   "non-string-key",
-  // values inside a decoded message
+] as const;
+
+/** Values inside a decoded message. */
+export const MESSAGE_VALUE_DECODE_REASONS = [
   "missing-field",
   "wrong-type",
   "invalid-value",
   "out-of-range",
   "unknown-message-type",
-  // text and JSON payloads
+] as const;
+
+/** Text and JSON payloads. */
+export const PAYLOAD_DECODE_REASONS = [
   "invalid-utf8",
   "invalid-json",
   "payload-not-json-object",
   "payload-too-large",
   "too-deep",
-  // eventstream (`events`)
+] as const;
+
+/** Eventstream (`events`). */
+export const EVENTSTREAM_DECODE_REASONS = [
   "not-eventstream-tuple",
   "unsupported-version",
   "unknown-operation",
-  // Avro in Confluent wire format (events-raw, events-normalized)
+] as const;
+
+/** Avro in Confluent wire format (events-raw, events-normalized). */
+export const AVRO_DECODE_REASONS = [
   "bad-magic-byte",
   "unknown-schema-id",
   "truncated-avro",
   "invalid-avro",
   "incompatible-schema",
+] as const;
+
+// Consumers build their own closed lists from the groups above, so a code is spelled once.
+export const DECODE_REASONS = [
+  ...MSGPACK_DECODE_REASONS,
+  ...MESSAGE_VALUE_DECODE_REASONS,
+  ...PAYLOAD_DECODE_REASONS,
+  ...EVENTSTREAM_DECODE_REASONS,
+  ...AVRO_DECODE_REASONS,
 ] as const;
 
 export type DecodeReason = (typeof DECODE_REASONS)[number];

@@ -1,9 +1,18 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { loadOptions, type Options } from "../../config/options.ts";
-import { type MessageFacts, type NormalizeConfig, normalizeConfigFromOptions } from "../../consumers/normalize/config.ts";
+import {
+  type MessageFacts,
+  type NormalizeConfig,
+  normalizeConfigFromOptions,
+} from "../../consumers/normalize/config.ts";
 import { repairLegacyPythonJson } from "../../consumers/normalize/legacy-json.ts";
-import { isRejected, normalizeEvent, toRelayJson, toStoredEvent } from "../../consumers/normalize/normalize.ts";
+import {
+  isRejected,
+  normalizeEvent,
+  toRelayJson,
+  toStoredEvent,
+} from "../../consumers/normalize/normalize.ts";
 import { parseTimestampText } from "../../consumers/normalize/values.ts";
 import { nonNegativeInt, positiveInt, UsageError } from "../usage.ts";
 
@@ -46,7 +55,8 @@ interface Flags {
 function parseReceivedAt(text: string): number {
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
   const seconds = parseTimestampText(text);
-  if (seconds === undefined) throw new UsageError(`--received-at: expected RFC 3339 or Unix seconds, got ${text}`);
+  if (seconds === undefined)
+    throw new UsageError(`--received-at: expected RFC 3339 or Unix seconds, got ${text}`);
   return seconds;
 }
 
@@ -85,7 +95,11 @@ function parseEventText(text: string): unknown {
 }
 
 /** Normalizes one event; returns the output JSON text, or the rejection message. */
-function normalizeOne(input: unknown, config: NormalizeConfig, flags: Flags): { text: string } | { rejected: string } {
+function normalizeOne(
+  input: unknown,
+  config: NormalizeConfig,
+  flags: Flags,
+): { text: string } | { rejected: string } {
   const result = normalizeEvent(input, config);
   if (isRejected(result)) return { rejected: `${result.rejected.reason}: ${result.rejected.message}` };
   const output = flags.derived ? toStoredEvent(result) : toRelayJson(result);

@@ -39,6 +39,9 @@ export async function runDump(
   options: Options,
   logger: Logger,
   signal?: AbortSignal,
+  // With --out - the dump itself is on stdout, so the summary goes to stderr.
+  out: (line: string) => void = (line) =>
+    (flags.out === "-" ? process.stderr : process.stdout).write(`${line}\n`),
 ): Promise<DumpResult> {
   const started = performance.now();
   const selection: TopicSelection = {
@@ -105,9 +108,11 @@ export async function runDump(
   const summary = result.interrupted
     ? `${line}; interrupted: ${flags.out} has no end line and reads as truncated`
     : `${line} -> ${flags.out}`;
-  // With --out - the dump itself is on stdout.
-  (flags.out === "-" ? process.stderr : process.stdout).write(`${summary}\n`);
-  logger.info({ topic: flags.topic, messages: result.messages, interrupted: result.interrupted }, "dump.finished");
+  out(summary);
+  logger.info(
+    { topic: flags.topic, messages: result.messages, interrupted: result.interrupted },
+    "dump.finished",
+  );
   return result;
 }
 

@@ -8,11 +8,15 @@ import type { IssueSummary } from "../../consumers/storage/queries.ts";
 import type { Logger } from "../../observability/logger.ts";
 import { createKafkaClient, kafkaClientConfig } from "../../producers/kafka-client.ts";
 import { createKafkaProducerFactory } from "../../producers/kafka-producer-factory.ts";
-import { DevReplay, type DevOutcome } from "../../replay/dev-replay.ts";
+import { type DevOutcome, DevReplay } from "../../replay/dev-replay.ts";
 import { type DumpedMessage, openDump } from "../../replay/dump-format.ts";
-import { ReplayFeeder, type ReplayCounts, type ReplayTarget } from "../../replay/feeder.ts";
+import { type ReplayCounts, ReplayFeeder, type ReplayTarget } from "../../replay/feeder.ts";
 import { lowerBound, parsePartitions, parseRate, parseTimestamp, upperBound } from "../../replay/flags.ts";
-import { comparisonLines, type GroupingOverride, readGroupingOverride } from "../../replay/grouping-compare.ts";
+import {
+  comparisonLines,
+  type GroupingOverride,
+  readGroupingOverride,
+} from "../../replay/grouping-compare.ts";
 import { readRanges, resolveRanges } from "../../replay/kafka-source.ts";
 import { createProgress, type Progress, summaryLine } from "../../replay/progress.ts";
 import { RateLimiter } from "../../replay/rate-limiter.ts";
@@ -72,14 +76,20 @@ function checkFlags(flags: ReplayFlags): void {
   ] as const;
   if (flags.fromFile !== undefined) {
     const given = topicOnly.filter(([, value]) => value !== undefined).map(([name]) => name);
-    if (given.length > 0) throw new UsageError(`${given.join(", ")} select a slice of --topic, not of a file`);
+    if (given.length > 0)
+      throw new UsageError(`${given.join(", ")} select a slice of --topic, not of a file`);
   }
   if (flags.compareGrouping !== undefined && flags.into !== "dev") {
-    throw new UsageError("--compare-grouping needs --into dev (it looks at the events the dev pipeline normalized)");
+    throw new UsageError(
+      "--compare-grouping needs --into dev (it looks at the events the dev pipeline normalized)",
+    );
   }
-  if (flags.sqlite !== undefined && flags.into !== "dev") throw new UsageError("--sqlite applies to --into dev");
+  if (flags.sqlite !== undefined && flags.into !== "dev")
+    throw new UsageError("--sqlite applies to --into dev");
   if (flags.into === "kafka" && flags.topic !== undefined && flags.toTopic === undefined) {
-    throw new UsageError("replaying --topic into Kafka needs --to-topic (into itself it would duplicate the slice)");
+    throw new UsageError(
+      "replaying --topic into Kafka needs --to-topic (into itself it would duplicate the slice)",
+    );
   }
 }
 
@@ -146,7 +156,8 @@ async function kafkaTarget(
   const admin = kafka.admin();
   await admin.connect();
   try {
-    if (!(await admin.listTopics()).includes(topic)) throw new UsageError(`--to-topic: topic ${topic} does not exist`);
+    if (!(await admin.listTopics()).includes(topic))
+      throw new UsageError(`--to-topic: topic ${topic} does not exist`);
   } finally {
     await admin.disconnect();
   }
@@ -185,13 +196,20 @@ export function devOutcomeLines(outcome: DevOutcome): string[] {
     ...Object.entries(outcome.deadLettered).map(([topic, n]) => `dead-lettered ${n} to ${topic}`),
     ...Object.entries(outcome.filtered).map(([what, n]) => `dropped ${n} (${what})`),
   ];
-  lines.push(`dev pipeline: ${stored} stored events in ${issues} issues${extra.length ? `; ${extra.join("; ")}` : ""}`);
+  lines.push(
+    `dev pipeline: ${stored} stored events in ${issues} issues${extra.length ? `; ${extra.join("; ")}` : ""}`,
+  );
   for (const project of outcome.projects) {
     lines.push("");
-    lines.push(`project ${project.projectId} (${project.slug}): ${project.events} events in ${project.issues} issues`);
-    lines.push(`${"ID".padEnd(8)} ${"LEVEL".padEnd(8)} ${"COUNT".padStart(7)} ${"LAST SEEN".padEnd(21)} TITLE  (CULPRIT)`);
+    lines.push(
+      `project ${project.projectId} (${project.slug}): ${project.events} events in ${project.issues} issues`,
+    );
+    lines.push(
+      `${"ID".padEnd(8)} ${"LEVEL".padEnd(8)} ${"COUNT".padStart(7)} ${"LAST SEEN".padEnd(21)} TITLE  (CULPRIT)`,
+    );
     for (const issue of project.top) lines.push(issueLine(issue));
-    if (project.issues > project.top.length) lines.push(`... and ${project.issues - project.top.length} more`);
+    if (project.issues > project.top.length)
+      lines.push(`... and ${project.issues - project.top.length} more`);
   }
   return lines;
 }
@@ -229,9 +247,16 @@ export async function runReplay(
     }
   } else if (!flags.dryRun) {
     const sqlitePath = flags.sqlite ?? join(mkdtempSync(join(tmpdir(), "ingest-replay-")), "ingest.sqlite");
-    dev = await DevReplay.start(Object.freeze({ ...options, sqlitePath }), logger);
-    closeTarget = () => (dev as DevReplay).close();
-    target = dev.target(toTopic);
+    const opened = await DevReplay.start(Object.freeze({ ...options, sqlitePath }), logger);
+    try {
+      target = opened.target(toTopic);
+    } catch (error) {
+      // A destination the pipeline lacks: stop what was just started before reporting it.
+      await opened.close();
+      throw error;
+    }
+    dev = opened;
+    closeTarget = () => opened.close();
     output.out(`replaying into the dev pipeline; stored events go to ${sqlitePath}`);
   }
 
@@ -250,14 +275,14 @@ export async function runReplay(
     const counts = await feeder.finish();
     progress.stop();
     output.out(
-      summaryLine(
+      `${summaryLine(
         "ingest replay",
         flags.dryRun
           ? { read: counts.read, "would produce": counts.produced, skipped: counts.skipped }
           : { ...counts },
         performance.now() - started,
         counts.read,
-      ) + ` -> ${description}${signal.aborted ? " (interrupted)" : ""}`,
+      )} -> ${description}${signal.aborted ? " (interrupted)" : ""}`,
     );
     result = { counts };
     if (dev !== undefined) {
@@ -302,9 +327,10 @@ export function createReplayCommand(): Command {
         .conflicts("toTimestamp"),
     )
     .addOption(
-      new Option("--to-timestamp <time>", "with --topic: stop before the first message at/after this time").argParser(
-        (v) => parseTimestamp("--to-timestamp", v),
-      ),
+      new Option(
+        "--to-timestamp <time>",
+        "with --topic: stop before the first message at/after this time",
+      ).argParser((v) => parseTimestamp("--to-timestamp", v)),
     )
     .option("--max-messages <n>", "stop after this many messages", positiveInt("--max-messages"))
     .addOption(new Option("--into <target>", "where to produce").choices(REPLAY_TARGETS).default("kafka"))
@@ -316,7 +342,10 @@ export function createReplayCommand(): Command {
       "with --into dev: also group every event with these settings (YAML/JSON: groupingConfig, " +
         "stackTraceRules, fingerprintRules) and report which events would change group",
     )
-    .option("--sqlite <path>", "with --into dev: SQLite file for stored events (default: a new temporary file)")
+    .option(
+      "--sqlite <path>",
+      "with --into dev: SQLite file for stored events (default: a new temporary file)",
+    )
     .addOption(new Option("--log-level <level>", "pino log level for stderr").choices(LOG_LEVELS))
     .action(async (flags: ReplayFlags) => {
       const options = resolveOptions(flags.logLevel !== undefined ? { logLevel: flags.logLevel } : {});

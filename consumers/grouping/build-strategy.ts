@@ -1,11 +1,10 @@
 import type { ProjectConfigSource } from "../../config/projects.ts";
 import {
+  AbortWhenStopped,
   Batch,
   type Commit,
   CommitOffsets,
-  type FilteredPayload,
   type KafkaPayload,
-  type Message,
   type Partition,
   type ProcessingStrategy,
   type ProcessingStrategyFactory,
@@ -81,39 +80,6 @@ export function eventsTopic(settings: Pick<ConsumerSettings, "name" | "outputs">
     throw new RangeError(`consumer ${settings.name} needs an output topic (events), got none`);
   }
   return events;
-}
-
-/** Aborts the chain's retries once it is joined or terminated: nothing it holds can commit then. */
-class AbortWhenStopped<T> implements ProcessingStrategy<T> {
-  constructor(
-    private readonly inner: ProcessingStrategy<T>,
-    private readonly stop: AbortController,
-  ) {}
-
-  submit(message: Message<T | FilteredPayload>): void {
-    this.inner.submit(message);
-  }
-
-  poll(): void {
-    this.inner.poll();
-  }
-
-  close(): void {
-    this.inner.close();
-  }
-
-  async join(timeoutMs?: number): Promise<void> {
-    try {
-      await this.inner.join(timeoutMs);
-    } finally {
-      this.stop.abort();
-    }
-  }
-
-  terminate(): void {
-    this.stop.abort();
-    this.inner.terminate();
-  }
 }
 
 class GroupingStrategyFactory implements ProcessingStrategyFactory<KafkaPayload> {

@@ -1,10 +1,5 @@
-import { OptionError, type Options } from "../../config/options.ts";
-import { createRedisProjectConfigSource } from "../../config/project-source-redis.ts";
-import {
-  loadProjectsFile,
-  type ProjectConfigSource,
-  StaticProjectConfigSource,
-} from "../../config/projects.ts";
+import type { Options } from "../../config/options.ts";
+import { fileProjectConfigSource, prepareProjectConfigSource } from "../../config/project-sources.ts";
 import { createRedisClient } from "../../config/redis.ts";
 import { type Clock, systemClock } from "../../pipelines/types.ts";
 import { AvroCodec } from "../../schemas/avro/codec.ts";
@@ -26,21 +21,6 @@ import { MemoryGroupingStateFence, RedisGroupingStateFence } from "./state-fence
 // The Avro codec for events-normalized registers its schema with the configured registry
 // (the embedded one unless SCHEMA_REGISTRY_URL is set) under `events-normalized-value`.
 
-export const PROJECT_SOURCES = ["file", "redis"] as const;
-export type ProjectSourceKind = (typeof PROJECT_SOURCES)[number];
-
-export function projectSourceKind(options: Pick<Options, "projectSource">): ProjectSourceKind {
-  const kind = options.projectSource;
-  if (!(PROJECT_SOURCES as ReadonlyArray<string>).includes(kind)) {
-    throw new OptionError(
-      "projectSource",
-      "INGEST_PROJECT_SOURCE",
-      `expected one of ${PROJECT_SOURCES.join(", ")}, got ${JSON.stringify(kind)}`,
-    );
-  }
-  return kind as ProjectSourceKind;
-}
-
 /** The events-normalized codec as schemas/ builds it for topology's `events-normalized` topic. */
 export async function createEventsNormalizedCodec(
   options: Pick<Options, "schemaRegistryUrl" | "kafkaClientId" | "maxPayloadBytes" | "maxJsonDepth">,
@@ -57,10 +37,6 @@ export async function createEventsNormalizedCodec(
   return codec as AvroCodec<EventNormalizedRecord>;
 }
 
-async function fileProjects(options: Pick<Options, "projectsFile">): Promise<ProjectConfigSource> {
-  return new StaticProjectConfigSource(await loadProjectsFile(options.projectsFile));
-}
-
 async function openGroupingResources(
   context: ConsumerContext,
   mode: ResourceMode,
@@ -74,13 +50,13 @@ async function openGroupingResources(
         store: new MemoryGroupStore(clock, options.groupEventMarkerTtlSeconds),
         environments: new MemoryGroupEnvironmentStore(),
         fence: new MemoryGroupingStateFence(),
-        projects: await fileProjects(options),
+        projects: await fileProjectConfigSource(options),
         eventsNormalizedCodec,
       },
       close: async () => {},
     };
   }
-  const projects = projectSourceKind(options) === "file" ? await fileProjects(options) : undefined;
+  const openProjects = await prepareProjectConfigSource(options);
   const redis = createRedisClient(options, { connectionName: context.settings.name, logger });
   return {
     deps: {
@@ -90,7 +66,7 @@ async function openGroupingResources(
         initializeIfMissing: !options.groupingRequireRebuild,
         note: `initialized by ${context.settings.name} at ${new Date(clock.now()).toISOString()}`,
       }),
-      projects: projects ?? createRedisProjectConfigSource(redis, options, clock),
+      projects: openProjects(redis, clock),
       eventsNormalizedCodec,
     },
     async close() {

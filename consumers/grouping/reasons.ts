@@ -1,4 +1,4 @@
-import type { DecodeReason } from "../../schemas/errors.ts";
+import { AVRO_DECODE_REASONS, type DecodeReason, PAYLOAD_DECODE_REASONS } from "../../schemas/errors.ts";
 
 // Why the grouping consumer dead-lettered an `events-normalized` record. The list is
 // closed: each code ends up in the DLQ `reason` header and the `reason` label of the
@@ -7,18 +7,7 @@ import type { DecodeReason } from "../../schemas/errors.ts";
 // that is retried, not dead-lettered.
 
 /** Decoder codes the grouping consumer can meet: Avro records and the payload JSON inside. */
-export const GROUPING_DECODE_REASONS = [
-  "bad-magic-byte",
-  "unknown-schema-id",
-  "truncated-avro",
-  "invalid-avro",
-  "incompatible-schema",
-  "invalid-utf8",
-  "invalid-json",
-  "payload-not-json-object",
-  "payload-too-large",
-  "too-deep",
-] as const satisfies ReadonlyArray<DecodeReason>;
+export const GROUPING_DECODE_REASONS = [...AVRO_DECODE_REASONS, ...PAYLOAD_DECODE_REASONS] as const;
 
 export const GROUPING_RULE_REASONS = [
   /** The project id is not in the project config source. */

@@ -57,7 +57,10 @@ export interface MessageFacts {
   readonly fallbackEventId?: string;
 }
 
-export type NormalizeOptions = Pick<Options, "maxSecsInPast" | "maxSecsInFuture" | "enableTrimming" | "normalizeUserAgent">;
+export type NormalizeOptions = Pick<
+  Options,
+  "maxSecsInPast" | "maxSecsInFuture" | "enableTrimming" | "normalizeUserAgent"
+>;
 
 /** Sentry's protocol version, written to `version` like Sentry's own store path does. */
 export const PROTOCOL_VERSION = "7";

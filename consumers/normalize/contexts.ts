@@ -3,9 +3,9 @@
 // rate, and (Relay 2025+) a trace context for events that came without one.
 
 import type { NormalizeConfig } from "./config.ts";
+import { parseCookieHeader } from "./http-text.ts";
 import { asArray, asObject, isObject, type JsonObject, setOwn } from "./json.ts";
 import type { MetaTree } from "./meta.ts";
-import { parseCookieHeader } from "./parse.ts";
 
 // Environment.OSVersion / RuntimeInformation.OSDescription on Windows.
 const OS_WINDOWS_1 = /^(?:Microsoft\s+)?Windows\s+(?:NT\s+)?(\d+\.\d+\.(\d+)).*$/s;
@@ -52,18 +52,32 @@ function isEmptyText(value: unknown): boolean {
 }
 
 export function normalizeRuntimeContext(runtime: JsonObject): void {
-  if (isEmptyText(runtime.name) && isEmptyText(runtime.version) && typeof runtime.raw_description === "string") {
+  if (
+    isEmptyText(runtime.name) &&
+    isEmptyText(runtime.version) &&
+    typeof runtime.raw_description === "string"
+  ) {
     const match = RUNTIME_DOTNET.exec(runtime.raw_description);
     if (match !== null) {
       runtime.name = match[1];
       runtime.version = match[2];
     }
   }
-  if (typeof runtime.name === "string" && typeof runtime.build === "string" && runtime.name.startsWith(".NET Framework")) {
-    const version = Object.hasOwn(DOTNET_RELEASES, runtime.build) ? DOTNET_RELEASES[runtime.build] : undefined;
+  if (
+    typeof runtime.name === "string" &&
+    typeof runtime.build === "string" &&
+    runtime.name.startsWith(".NET Framework")
+  ) {
+    const version = Object.hasOwn(DOTNET_RELEASES, runtime.build)
+      ? DOTNET_RELEASES[runtime.build]
+      : undefined;
     if (version !== undefined) runtime.version = version;
   }
-  if (runtime.runtime === undefined && typeof runtime.name === "string" && typeof runtime.version === "string") {
+  if (
+    runtime.runtime === undefined &&
+    typeof runtime.name === "string" &&
+    typeof runtime.version === "string"
+  ) {
     runtime.runtime = `${runtime.name} ${runtime.version}`;
   }
 }
@@ -99,7 +113,79 @@ function marketingName(description: string): [string, string] | undefined {
 
 function computeOs(os: JsonObject): void {
   if (os.os !== undefined) return;
-  if (typeof os.name === "string") os.os = typeof os.version === "string" ? `${os.name} ${os.version}` : os.name;
+  if (typeof os.name === "string")
+    os.os = typeof os.version === "string" ? `${os.name} ${os.version}` : os.name;
+}
+
+/** Relay's `normalize_os_context` readings of `raw_description`, first match wins. */
+const OS_DESCRIPTIONS: readonly [RegExp, (os: JsonObject, match: RegExpExecArray) => void][] = [
+  [
+    OS_MACOS,
+    (os, match) => {
+      os.name = "macOS";
+      os.version = match[1];
+      os.build = match[2];
+    },
+  ],
+  [
+    OS_IOS,
+    (os, match) => {
+      os.name = "iOS";
+      os.version = match[1];
+    },
+  ],
+  [
+    OS_IPADOS,
+    (os, match) => {
+      os.name = "iPadOS";
+      os.version = match[1];
+    },
+  ],
+  [
+    OS_LINUX_DISTRO,
+    (os, match) => {
+      os.name = match[2];
+      os.version = match[3];
+      os.kernel_version = match[1];
+    },
+  ],
+  [
+    OS_UNAME,
+    (os, match) => {
+      os.name = match[1];
+      os.kernel_version = match[2];
+    },
+  ],
+  [
+    OS_ANDROID,
+    (os, match) => {
+      os.name = "Android";
+      os.version = match[1];
+    },
+  ],
+];
+
+function parseOsDescription(os: JsonObject, description: string): void {
+  const windows = windowsVersion(description);
+  if (windows !== undefined) {
+    os.name = "Windows";
+    os.version = windows[0];
+    if (isEmptyText(os.build)) os.build = windows[1];
+    return;
+  }
+  for (const [pattern, apply] of OS_DESCRIPTIONS) {
+    const match = pattern.exec(description);
+    if (match !== null) {
+      apply(os, match);
+      return;
+    }
+  }
+  if (description === "Nintendo Switch") {
+    os.name = "Nintendo OS";
+    return;
+  }
+  const marketing = marketingName(description);
+  if (marketing !== undefined) [os.name, os.version] = marketing;
 }
 
 export function normalizeOsContext(os: JsonObject): void {
@@ -108,40 +194,7 @@ export function normalizeOsContext(os: JsonObject): void {
     return;
   }
   const description = os.raw_description;
-  if (typeof description === "string") {
-    const windows = windowsVersion(description);
-    let match: RegExpExecArray | null;
-    if (windows !== undefined) {
-      os.name = "Windows";
-      os.version = windows[0];
-      if (isEmptyText(os.build)) os.build = windows[1];
-    } else if ((match = OS_MACOS.exec(description)) !== null) {
-      os.name = "macOS";
-      os.version = match[1];
-      os.build = match[2];
-    } else if ((match = OS_IOS.exec(description)) !== null) {
-      os.name = "iOS";
-      os.version = match[1];
-    } else if ((match = OS_IPADOS.exec(description)) !== null) {
-      os.name = "iPadOS";
-      os.version = match[1];
-    } else if ((match = OS_LINUX_DISTRO.exec(description)) !== null) {
-      os.name = match[2];
-      os.version = match[3];
-      os.kernel_version = match[1];
-    } else if ((match = OS_UNAME.exec(description)) !== null) {
-      os.name = match[1];
-      os.kernel_version = match[2];
-    } else if ((match = OS_ANDROID.exec(description)) !== null) {
-      os.name = "Android";
-      os.version = match[1];
-    } else if (description === "Nintendo Switch") {
-      os.name = "Nintendo OS";
-    } else {
-      const marketing = marketingName(description);
-      if (marketing !== undefined) [os.name, os.version] = marketing;
-    }
-  }
+  if (typeof description === "string") parseOsDescription(os, description);
   computeOs(os);
 }
 
@@ -181,13 +234,15 @@ export function inferContentType(holder: JsonObject, tryForm: (raw: string) => u
     }
   } else if (
     data !== undefined &&
-    (holder.inferred_content_type === "application/json" || holder.inferred_content_type === "application/x-www-form-urlencoded")
+    (holder.inferred_content_type === "application/json" ||
+      holder.inferred_content_type === "application/x-www-form-urlencoded")
   ) {
     // Already inferred by an earlier normalization of this event (keeps re-normalizing stable).
     return;
   }
   const contentType = headerValue(holder.headers, "Content-Type");
-  holder.inferred_content_type = contentType === undefined ? undefined : (contentType.split(";")[0] as string);
+  holder.inferred_content_type =
+    contentType === undefined ? undefined : (contentType.split(";")[0] as string);
 }
 
 /** serde_json's default recursion limit: 128 nested containers fail to parse. */
@@ -270,7 +325,8 @@ export function normalizeContexts(event: JsonObject, meta: MetaTree, config: Nor
     trace.client_sample_rate = config.clientSampleRate;
     meta.remove(["contexts", "trace", "client_sample_rate"]);
   }
-  if (config.replayId !== undefined) setOwn(contexts, "replay", { replay_id: config.replayId, type: "replay" });
+  if (config.replayId !== undefined)
+    setOwn(contexts, "replay", { replay_id: config.replayId, type: "replay" });
 }
 
 /**
@@ -302,6 +358,7 @@ export function ensureTraceContext(event: JsonObject, meta: MetaTree): void {
     meta.addRemark(["contexts", "trace", "span_id"], ["span_id.missing", "s"]);
   }
   const ordered: JsonObject = { trace_id: trace.trace_id, span_id: trace.span_id };
-  for (const key of Object.keys(trace)) if (key !== "trace_id" && key !== "span_id") setOwn(ordered, key, trace[key]);
+  for (const key of Object.keys(trace))
+    if (key !== "trace_id" && key !== "span_id") setOwn(ordered, key, trace[key]);
   contexts.trace = ordered;
 }

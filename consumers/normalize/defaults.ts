@@ -132,10 +132,12 @@ export function normalizeDefaultAttributes(event: JsonObject, meta: MetaTree, co
   event.project = config.projectId;
   event.key_id = config.keyId;
   event.version = config.protocolVersion;
-  event.grouping_config = config.groupingConfig === undefined ? undefined : groupingConfigValue(config.groupingConfig);
+  event.grouping_config =
+    config.groupingConfig === undefined ? undefined : groupingConfigValue(config.groupingConfig);
   // These are the config's values now, whatever the client sent and whatever was wrong with it.
   const rootChildren = meta.root.children;
-  if (rootChildren !== undefined) for (const key of ["type", "project", "key_id", "version", "grouping_config"]) rootChildren.delete(key);
+  if (rootChildren !== undefined)
+    for (const key of ["type", "project", "key_id", "version", "grouping_config"]) rootChildren.delete(key);
 
   if (typeof event.platform === "string" && !VALID_PLATFORMS.has(event.platform)) {
     meta.at(["platform"]).setOriginal(event.platform);
@@ -151,7 +153,8 @@ export function normalizeDefaultAttributes(event: JsonObject, meta: MetaTree, co
     const sdk = sdkFromClient(config.client);
     if (sdk !== undefined) event.sdk = sdk;
   }
-  if (event.platform === "java" && typeof event.logger === "string") event.logger = shortenLogger(event.logger, meta);
+  if (event.platform === "java" && typeof event.logger === "string")
+    event.logger = shortenLogger(event.logger, meta);
 }
 
 function groupingConfigValue(config: Readonly<Record<string, unknown>>): JsonObject {

@@ -22,10 +22,13 @@ export function truncateChars(value: string, length: number): string {
   return `${chars.slice(0, Math.max(0, length - 3)).join("")}...`;
 }
 
+/** Line boundaries of Python's `str.splitlines()`. */
+const LINE_BREAKS = new Set([0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029]);
+
 /** First line as Python's `str.splitlines()` sees lines. */
 function firstLine(value: string): string {
-  const match = /[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/.exec(value);
-  return match === null ? value : value.slice(0, match.index);
+  for (let i = 0; i < value.length; i++) if (LINE_BREAKS.has(value.charCodeAt(i))) return value.slice(0, i);
+  return value;
 }
 
 function lastException(event: JsonObject): JsonObject | undefined {
@@ -69,7 +72,9 @@ function errorMetadata(event: JsonObject): JsonObject {
   }
   const frame = crashFrame(event);
   if (frame !== undefined) {
-    const filename = (typeof frame.filename === "string" && frame.filename) || (typeof frame.abs_path === "string" && frame.abs_path);
+    const filename =
+      (typeof frame.filename === "string" && frame.filename) ||
+      (typeof frame.abs_path === "string" && frame.abs_path);
     if (filename) metadata.filename = filename;
     if (typeof frame.function === "string" && frame.function !== "") metadata.function = frame.function;
   }
@@ -78,7 +83,8 @@ function errorMetadata(event: JsonObject): JsonObject {
 
 function errorTitle(metadata: JsonObject): string {
   const type = metadata.type;
-  if (typeof type !== "string") return (typeof metadata.function === "string" && metadata.function) || "<unknown>";
+  if (typeof type !== "string")
+    return (typeof metadata.function === "string" && metadata.function) || "<unknown>";
   const value = typeof metadata.value === "string" ? metadata.value : "";
   if (value === "") return type;
   return `${type}: ${truncateChars(firstLine(value), TITLE_LENGTH)}`;
@@ -86,7 +92,10 @@ function errorTitle(metadata: JsonObject): string {
 
 function messageTitle(event: JsonObject): string {
   const logentry = asObject(event.logentry);
-  const text = (typeof logentry?.formatted === "string" && logentry.formatted) || (typeof logentry?.message === "string" && logentry.message) || "";
+  const text =
+    (typeof logentry?.formatted === "string" && logentry.formatted) ||
+    (typeof logentry?.message === "string" && logentry.message) ||
+    "";
   const stripped = text.trim();
   return stripped === "" ? "<unlabeled event>" : truncateChars(firstLine(stripped), TITLE_LENGTH);
 }
@@ -124,10 +133,16 @@ function metadataFor(event: JsonObject, type: string): JsonObject {
     case "expectct":
     case "expectstaple": {
       const report = asObject(event[type]) ?? {};
-      return { origin: typeof report.hostname === "string" ? report.hostname : undefined, message: messageTitle(event) };
+      return {
+        origin: typeof report.hostname === "string" ? report.hostname : undefined,
+        message: messageTitle(event),
+      };
     }
     case "transaction": {
-      const name = typeof event.transaction === "string" && event.transaction !== "" ? event.transaction : "<unlabeled transaction>";
+      const name =
+        typeof event.transaction === "string" && event.transaction !== ""
+          ? event.transaction
+          : "<unlabeled transaction>";
       return { title: name, location: name };
     }
     default:
@@ -140,7 +155,9 @@ function frameCulprit(frame: JsonObject, platform: unknown): string {
   const fn = typeof frame.function === "string" && frame.function !== "" ? frame.function : "?";
   if (effective === "objc" || effective === "cocoa" || effective === "native") return fn;
   const fileloc =
-    (typeof frame.module === "string" && frame.module) || (typeof frame.filename === "string" && frame.filename) || "";
+    (typeof frame.module === "string" && frame.module) ||
+    (typeof frame.filename === "string" && frame.filename) ||
+    "";
   if (fileloc === "") return "";
   if (effective === "javascript" || effective === "node") return `${fn}(${fileloc})`;
   return `${fileloc} in ${fn}`;
@@ -213,7 +230,8 @@ export function deriveFields(event: JsonObject): DerivedFields {
       title = (typeof metadata.title === "string" && metadata.title) || "<untitled>";
   }
   const clientCulprit = typeof event.culprit === "string" && event.culprit !== "" ? event.culprit : undefined;
-  const transaction = typeof event.transaction === "string" && event.transaction !== "" ? event.transaction : undefined;
+  const transaction =
+    typeof event.transaction === "string" && event.transaction !== "" ? event.transaction : undefined;
   const culprit = truncateChars(clientCulprit ?? transaction ?? generateCulprit(event), MAX_CULPRIT_LENGTH);
   return { title, culprit, location, metadata };
 }

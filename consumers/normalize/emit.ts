@@ -1,7 +1,7 @@
 // F3: meta errors become `errors[]` entries, depth-first in field order, one per error, the
 // original value on the first error of a node only. Remarks never produce entries.
 
-import { isObject, jsonEqual, type JsonObject } from "./json.ts";
+import { isObject, type JsonObject, jsonEqual } from "./json.ts";
 import type { MetaNode, MetaTree } from "./meta.ts";
 import { CONTEXT_DEFS, EVENT, type StructDef, type Ty } from "./schema.ts";
 
@@ -66,7 +66,13 @@ function childValue(value: unknown, key: string): unknown {
   return undefined;
 }
 
-function walk(node: MetaNode, ty: Ty | undefined, value: unknown, path: string, out: EventProcessingError[]): void {
+function walk(
+  node: MetaNode,
+  ty: Ty | undefined,
+  value: unknown,
+  path: string,
+  out: EventProcessingError[],
+): void {
   if (node.errors !== undefined && node.errors.length > 0) {
     let original = node.hasOriginal ? node.original : undefined;
     for (const error of node.errors) {
@@ -96,7 +102,11 @@ function hasErrorsBelow(node: MetaNode): boolean {
 const EVENT_TYPE: Ty = { k: "struct", def: EVENT };
 
 /** Errors recorded in `meta`, in Relay's order. */
-export function collectErrors(event: JsonObject, meta: MetaTree, rootType: Ty = EVENT_TYPE): EventProcessingError[] {
+export function collectErrors(
+  event: JsonObject,
+  meta: MetaTree,
+  rootType: Ty = EVENT_TYPE,
+): EventProcessingError[] {
   const out: EventProcessingError[] = [];
   if (hasErrorsBelow(meta.root)) walk(meta.root, rootType, event, "", out);
   return out;

@@ -3,7 +3,13 @@
 // soft-deleted; mechanisms get their help link checked and OS constants named.
 
 import { asArray, asObject, isObject, type JsonObject } from "./json.ts";
-import { darwinSignalCodeName, errnoName, machExceptionName, type OsHint, signalName } from "./mechanism-tables.ts";
+import {
+  darwinSignalCodeName,
+  errnoName,
+  machExceptionName,
+  type OsHint,
+  signalName,
+} from "./mechanism-tables.ts";
 import type { MetaTree, Path } from "./meta.ts";
 import { EXCEPTION } from "./schema.ts";
 import { estimateStruct, isEmptyValue, valueOfStruct } from "./struct-value.ts";
@@ -43,7 +49,12 @@ function fillName(holder: unknown, lookup: (holder: JsonObject) => string | unde
   if (name !== undefined) holder.name = name;
 }
 
-export function normalizeMechanism(mechanism: JsonObject, os: OsHint | undefined, meta: MetaTree, path: Path): void {
+export function normalizeMechanism(
+  mechanism: JsonObject,
+  os: OsHint | undefined,
+  meta: MetaTree,
+  path: Path,
+): void {
   const helpLink = mechanism.help_link;
   if (typeof helpLink === "string" && !helpLink.startsWith("http://") && !helpLink.startsWith("https://")) {
     const node = meta.at([...path, "help_link"]);
@@ -54,7 +65,9 @@ export function normalizeMechanism(mechanism: JsonObject, os: OsHint | undefined
   const info = asObject(mechanism.meta);
   if (info === undefined) return;
   if (os !== undefined) {
-    fillName(info.errno, (errno) => (typeof errno.number === "number" ? errnoName(errno.number, os) : undefined));
+    fillName(info.errno, (errno) =>
+      typeof errno.number === "number" ? errnoName(errno.number, os) : undefined,
+    );
     const signal = asObject(info.signal);
     if (signal !== undefined && typeof signal.number === "number") {
       const number = signal.number;
@@ -65,7 +78,9 @@ export function normalizeMechanism(mechanism: JsonObject, os: OsHint | undefined
       }
     }
   }
-  fillName(info.mach_exception, (mach) => (typeof mach.exception === "number" ? machExceptionName(mach.exception) : undefined));
+  fillName(info.mach_exception, (mach) =>
+    typeof mach.exception === "number" ? machExceptionName(mach.exception) : undefined,
+  );
 }
 
 /** Type/value split and the "type or value" requirement for one exception slot. */
@@ -114,6 +129,7 @@ export function normalizeMechanisms(event: JsonObject, meta: MetaTree): void {
   const os = osHintFromEvent(event);
   for (let i = 0; i < values.length; i++) {
     const mechanism = asObject(asObject(values[i])?.mechanism);
-    if (mechanism !== undefined) normalizeMechanism(mechanism, os, meta, ["exception", "values", i, "mechanism"]);
+    if (mechanism !== undefined)
+      normalizeMechanism(mechanism, os, meta, ["exception", "values", i, "mechanism"]);
   }
 }

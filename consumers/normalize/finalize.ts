@@ -14,15 +14,28 @@
 // look anything up; free-form JSON inside a budget is first scanned read-only and only walked in
 // detail (and copied on write) when the scan shows something would change.
 
-import { charCount, compactJson, estimateFlatSize, isObject, type JsonObject, setOwn, sortedKeys, takeChars } from "./json.ts";
+import { enforceFrameLimit, slimFrameData } from "./frame-limits.ts";
+import {
+  charCount,
+  compactJson,
+  estimateFlatSize,
+  isObject,
+  type JsonObject,
+  setOwn,
+  sortedKeys,
+  takeChars,
+} from "./json.ts";
 import type { MetaNode, MetaTree, PathSegment } from "./meta.ts";
-import { type Bag, CONTEXT_DEFS, contextBag, type Field, type Skip, type StructDef, type Ty } from "./schema.ts";
-import { childSkip, pruneMembers, pruneNullOthers } from "./skip.ts";
-
-/** Relay keeps the newest frames of a stack trace beyond this count. */
-export const MAX_FRAMES = 250;
-/** Beyond this many frames, middle frames lose vars and context lines. */
-export const FRAME_ALLOWANCE = 50;
+import {
+  type Bag,
+  CONTEXT_DEFS,
+  contextBag,
+  type Field,
+  type Skip,
+  type StructDef,
+  type Ty,
+} from "./schema.ts";
+import { childSkip, isShallowEmpty, pruneMembers, pruneNullOthers } from "./skip.ts";
 
 interface BagState {
   readonly maxDepth: number | undefined;
@@ -35,7 +48,8 @@ const VALUE: Ty = { k: "value" };
 const STRING: Ty = { k: "string" };
 
 function flatSize(value: unknown): number {
-  if (typeof value === "string") return value.length > 32 ? Buffer.byteLength(value, "utf8") + 2 : estimateFlatSize(value);
+  if (typeof value === "string")
+    return value.length > 32 ? Buffer.byteLength(value, "utf8") + 2 : estimateFlatSize(value);
   return estimateFlatSize(value);
 }
 
@@ -137,15 +151,12 @@ export class Finisher {
   }
 
   private consumeCost(cost: number): void {
-    for (const bag of this.bags) if (bag.remaining !== undefined) bag.remaining = Math.max(0, bag.remaining - cost);
+    for (const bag of this.bags)
+      if (bag.remaining !== undefined) bag.remaining = Math.max(0, bag.remaining - cost);
   }
 
   private consume(value: unknown): void {
     this.consumeCost((value === undefined || value === REMOVED ? 0 : flatSize(value)) + 1);
-  }
-
-  private inBag(): boolean {
-    return this.bags.length > 0;
   }
 
   private nodeAt(): MetaNode {
@@ -192,7 +203,13 @@ export class Finisher {
     return result;
   }
 
-  private process(value: unknown, ty: Ty, field: Field | undefined, depth: number, node: MetaNode | undefined): unknown {
+  private process(
+    value: unknown,
+    ty: Ty,
+    field: Field | undefined,
+    depth: number,
+    node: MetaNode | undefined,
+  ): unknown {
     if (typeof value === "string") return this.trimming ? this.finishString(value, field) : value;
     switch (ty.k) {
       case "struct":
@@ -208,7 +225,9 @@ export class Finisher {
       case "frameVars":
         return isObject(value) ? this.finishObject(value, VALUE, depth, node) : value;
       case "pairs":
-        return Array.isArray(value) ? this.finishPairs(value, depth, ty.variant === "tags" ? TAG_PART : PAIR_PART, node) : value;
+        return Array.isArray(value)
+          ? this.finishPairs(value, depth, ty.variant === "tags" ? TAG_PART : PAIR_PART, node)
+          : value;
       case "contexts":
         if (isObject(value)) this.finishContexts(value, depth, node);
         return value;
@@ -224,7 +243,8 @@ export class Finisher {
     let out = value;
     if (field?.maxChars !== undefined) out = this.trimString(out, field.maxChars, field.allowance ?? 0);
     const last = this.bags[this.bags.length - 1];
-    if (last?.remaining !== undefined && out.length > last.remaining) out = this.trimString(out, last.remaining, 0);
+    if (last?.remaining !== undefined && out.length > last.remaining)
+      out = this.trimString(out, last.remaining, 0);
     return out;
   }
 
@@ -279,13 +299,20 @@ export class Finisher {
       out ??= items.slice(0, cut);
       this.nodeAt().setLength(items.length);
       const meta = this.meta.get(this.path);
-      if (meta?.children !== undefined) for (const key of [...meta.children.keys()]) if (Number(key) >= cut) meta.children.delete(key);
+      if (meta?.children !== undefined)
+        for (const key of [...meta.children.keys()]) if (Number(key) >= cut) meta.children.delete(key);
     }
     return out ?? items;
   }
 
   /** Objects are visited in key order (Relay's maps are BTreeMaps). */
-  private finishObject(object: JsonObject, item: Ty, depth: number, node: MetaNode | undefined, itemBag?: Bag): unknown {
+  private finishObject(
+    object: JsonObject,
+    item: Ty,
+    depth: number,
+    node: MetaNode | undefined,
+    itemBag?: Bag,
+  ): unknown {
     const bagged = this.trimming && this.bags.length > 0;
     if (!bagged && item.k === "value" && node?.children === undefined) return object;
     if (bagged && item.k !== "value" && this.remainingDepth(depth) === 1 && !isEmptyShallow(object)) {
@@ -293,7 +320,11 @@ export class Finisher {
       return REMOVED;
     }
     if (bagged && item.k === "value" && itemBag === undefined && node?.children === undefined) {
-      const cost = scanJson(object, this.remainingDepth(depth) ?? Number.MAX_SAFE_INTEGER, this.remainingSize() ?? Number.MAX_SAFE_INTEGER);
+      const cost = scanJson(
+        object,
+        this.remainingDepth(depth) ?? Number.MAX_SAFE_INTEGER,
+        this.remainingSize() ?? Number.MAX_SAFE_INTEGER,
+      );
       if (cost >= 0) {
         this.consumeCost(cost);
         return object;
@@ -310,7 +341,15 @@ export class Finisher {
       }
       this.path.push(key);
       const before = object[key];
-      const after = this.visit(before, item, undefined, depth + 1, true, node?.children?.get(key), this.trimming ? itemBag : undefined);
+      const after = this.visit(
+        before,
+        item,
+        undefined,
+        depth + 1,
+        true,
+        node?.children?.get(key),
+        this.trimming ? itemBag : undefined,
+      );
       this.path.pop();
       const next = after === REMOVED || after === undefined ? null : after;
       if (next !== before && out === undefined) {
@@ -349,7 +388,11 @@ export class Finisher {
         const pairNode = node?.children?.get(String(i));
         for (let j = 0; j < pair.length; j++) {
           const value = pair[j];
-          if (!bagged && (typeof value !== "string" || part.maxChars === undefined || value.length <= part.maxChars)) continue;
+          if (
+            !bagged &&
+            (typeof value !== "string" || part.maxChars === undefined || value.length <= part.maxChars)
+          )
+            continue;
           this.path.push(j);
           const result = this.visit(value, STRING, part, depth + 2, true, pairNode?.children?.get(String(j)));
           this.path.pop();
@@ -441,7 +484,14 @@ export class Finisher {
         if (child === undefined) {
           // Leaves that need nothing: most fields of most events.
           if (typeof value === "string") {
-            if (value === "" ? field.skip === undefined || field.skip === "null" : field.maxChars === undefined || !this.trimming || value.length <= field.maxChars + (field.allowance ?? 0)) continue;
+            if (
+              value === ""
+                ? field.skip === undefined || field.skip === "null"
+                : field.maxChars === undefined ||
+                  !this.trimming ||
+                  value.length <= field.maxChars + (field.allowance ?? 0)
+            )
+              continue;
           } else if (typeof value === "number" || typeof value === "boolean") {
             continue;
           }
@@ -477,7 +527,13 @@ export class Finisher {
     if (isStacktrace && this.trimming) slimFrameData(object);
   }
 
-  private finishField(object: JsonObject, field: Field, value: unknown, depth: number, child: MetaNode | undefined): void {
+  private finishField(
+    object: JsonObject,
+    field: Field,
+    value: unknown,
+    depth: number,
+    child: MetaNode | undefined,
+  ): void {
     this.path.push(field.name);
     const result = this.visit(value, field.ty, field, depth + 1, true, child);
     this.applyField(object, field.name, result, field.skip ?? "null", field.ty, child);
@@ -485,17 +541,32 @@ export class Finisher {
   }
 
   /** Writes a finished field back, applying Relay's null and skip rules. */
-  private applyField(object: JsonObject, name: string, finished: unknown, skip: Skip, ty: Ty | undefined, node: MetaNode | undefined): void {
+  private applyField(
+    object: JsonObject,
+    name: string,
+    finished: unknown,
+    skip: Skip,
+    ty: Ty | undefined,
+    node: MetaNode | undefined,
+  ): void {
     if (finished === undefined || finished === null || finished === REMOVED) {
       // Unset fields stay as `undefined` (absent in JSON); `delete` would slow the object down.
       if (annotated(node)) object[name] = null;
       else if (object[name] !== undefined) object[name] = undefined;
       return;
     }
-    const value = ty !== undefined && (ty.k === "array" || ty.k === "object") ? pruneMembers(finished, ty.item, childSkip(skip), node) : finished;
+    const value =
+      ty !== undefined && (ty.k === "array" || ty.k === "object")
+        ? pruneMembers(finished, ty.item, childSkip(skip), node)
+        : finished;
     if (skip !== "null" && !annotated(node) && !this.shells.has(value as object)) {
       const structLike = ty !== undefined && (ty.k === "struct" || ty.k === "values");
-      const empty = skip === "emptyDeep" ? isDeepEmpty(value) : structLike ? isStructEmpty(value) : isEmptyShallow(value);
+      const empty =
+        skip === "emptyDeep"
+          ? isDeepEmpty(value)
+          : structLike
+            ? isShallowEmpty(value, ty, node)
+            : isEmptyShallow(value);
       if (empty) {
         object[name] = undefined;
         return;
@@ -509,7 +580,13 @@ export class Finisher {
  * Relay's `trim_string`: past `maxChars + allowance` chars, keep `maxChars - 3` chars plus `...`
  * and record the `!limit` remark and the original length at `path`.
  */
-export function trimString(value: string, maxChars: number, allowance: number, meta: MetaTree, path: readonly PathSegment[]): string {
+export function trimString(
+  value: string,
+  maxChars: number,
+  allowance: number,
+  meta: MetaTree,
+  path: readonly PathSegment[],
+): string {
   if (value.length <= maxChars + allowance) return value;
   const length = charCount(value);
   if (length <= maxChars + allowance) return value;
@@ -531,18 +608,9 @@ const TAG_PART: Field = { name: "", ty: STRING, maxChars: 200 };
 export function inSchemaOrder(value: JsonObject, def: StructDef): JsonObject {
   const out: JsonObject = {};
   for (const field of def.fields) if (value[field.name] !== undefined) out[field.name] = value[field.name];
-  for (const key of Object.keys(value)) if (!def.lookup.has(key) && value[key] !== undefined) setOwn(out, key, value[key]);
+  for (const key of Object.keys(value))
+    if (!def.lookup.has(key) && value[key] !== undefined) setOwn(out, key, value[key]);
   return out;
-}
-
-/** Relay's derived `Empty` of a struct: every field unset or shallowly empty. */
-function isStructEmpty(value: unknown): boolean {
-  if (!isObject(value)) return isEmptyShallow(value);
-  for (const key in value) {
-    const field = value[key];
-    if (isObject(field) ? !isStructEmpty(field) : !isEmptyShallow(field)) return false;
-  }
-  return true;
 }
 
 function isDeepEmpty(value: unknown): boolean {
@@ -552,41 +620,4 @@ function isDeepEmpty(value: unknown): boolean {
     for (const key in value) if (!isDeepEmpty((value as JsonObject)[key])) return false;
   }
   return typeof value === "object";
-}
-
-/** Keeps the newest `MAX_FRAMES` frames; their meta moves with them. */
-function enforceFrameLimit(stacktrace: JsonObject, meta: MetaTree, path: readonly PathSegment[]): void {
-  const frames = stacktrace.frames;
-  if (!Array.isArray(frames) || frames.length <= MAX_FRAMES) return;
-  const removed = frames.length - MAX_FRAMES;
-  const framesPath = [...path, "frames"];
-  meta.at(framesPath).setLength(frames.length);
-  const mapping = frames.map((_, index) => (index < removed ? -1 : index - removed));
-  meta.reindexArray(framesPath, mapping);
-  stacktrace.frames = frames.slice(removed);
-}
-
-/** Sentry's `slim_frame_data`: beyond the allowance, middle frames lose their heavy data. */
-function slimFrameData(stacktrace: JsonObject): void {
-  const frames = stacktrace.frames;
-  if (!Array.isArray(frames) || frames.length <= FRAME_ALLOWANCE) return;
-  const app: number[] = [];
-  const system: number[] = [];
-  frames.forEach((frame, index) => {
-    if (!isObject(frame)) return;
-    if (frame.in_app === true) app.push(index);
-    else system.push(index);
-  });
-  const systemHalf = Math.floor(Math.max(0, FRAME_ALLOWANCE - app.length) / 2);
-  const systemRemoved = systemHalf <= system.length - systemHalf ? system.slice(systemHalf, system.length - systemHalf) : [];
-  const remaining = Math.max(0, frames.length - FRAME_ALLOWANCE - systemRemoved.length);
-  const appHalf = Math.floor(Math.max(0, app.length - remaining) / 2);
-  const appRemoved = appHalf <= app.length - appHalf ? app.slice(appHalf, app.length - appHalf) : [];
-  for (const index of [...systemRemoved, ...appRemoved]) {
-    const frame = frames[index];
-    if (!isObject(frame)) continue;
-    frame.vars = undefined;
-    frame.pre_context = undefined;
-    frame.post_context = undefined;
-  }
 }

@@ -74,7 +74,11 @@ export function sanitizeJson(value: unknown, depth = 0): unknown {
     if (clean !== item && copy === undefined) copy = copyKeys(source, keys, i);
     if (copy !== undefined) setOwn(copy, key, clean);
   }
-  if (copy === undefined && Object.getPrototypeOf(source) !== Object.prototype && Object.getPrototypeOf(source) !== null) {
+  if (
+    copy === undefined &&
+    Object.getPrototypeOf(source) !== Object.prototype &&
+    Object.getPrototypeOf(source) !== null
+  ) {
     copy = copyKeys(source, keys, keys.length);
   }
   return copy ?? source;

@@ -5,8 +5,8 @@
 
 import { compactJson, isObject, type JsonObject, rustNumberString } from "./json.ts";
 import type { MetaTree, Path } from "./meta.ts";
-import { estimateStruct, isEmptyValue, valueOfStruct } from "./struct-value.ts";
 import { LOGENTRY } from "./schema.ts";
+import { estimateStruct, isEmptyValue, valueOfStruct } from "./struct-value.ts";
 
 type Args = unknown[] | JsonObject;
 

@@ -400,8 +400,34 @@ const DARWIN_SIGNALS: readonly string[] = [
 
 /** Darwin `si_code` names per signal number; index = code. */
 const DARWIN_SIGNAL_CODES: ReadonlyMap<number, readonly string[]> = new Map([
-  [4, ["ILL_NOOP", "ILL_ILLOPC", "ILL_ILLTRP", "ILL_PRVOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_PRVREG", "ILL_COPROC", "ILL_BADSTK"]],
-  [8, ["FPE_NOOP", "FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV", "FPE_FLTSUB", "FPE_INTDIV", "FPE_INTOVF"]],
+  [
+    4,
+    [
+      "ILL_NOOP",
+      "ILL_ILLOPC",
+      "ILL_ILLTRP",
+      "ILL_PRVOPC",
+      "ILL_ILLOPN",
+      "ILL_ILLADR",
+      "ILL_PRVREG",
+      "ILL_COPROC",
+      "ILL_BADSTK",
+    ],
+  ],
+  [
+    8,
+    [
+      "FPE_NOOP",
+      "FPE_FLTDIV",
+      "FPE_FLTOVF",
+      "FPE_FLTUND",
+      "FPE_FLTRES",
+      "FPE_FLTINV",
+      "FPE_FLTSUB",
+      "FPE_INTDIV",
+      "FPE_INTOVF",
+    ],
+  ],
   [11, ["SEGV_NOOP", "SEGV_MAPERR", "SEGV_ACCERR"]],
   [10, ["BUS_NOOP", "BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR"]],
   [5, ["", "TRAP_BRKPT", "TRAP_TRACE"]],

@@ -75,7 +75,8 @@ export class MetaNode {
   setOriginal(value: unknown): void {
     // `val: null` reads back as no original at all; non-finite numbers (in-memory callers only)
     // serialize as null.
-    if (value === null || value === undefined || (typeof value === "number" && !Number.isFinite(value))) return;
+    if (value === null || value === undefined || (typeof value === "number" && !Number.isFinite(value)))
+      return;
     if (estimateSize(value, 500) >= 500) return;
     this.hasOriginal = true;
     this.original = value;
@@ -158,7 +159,12 @@ export class MetaTree {
   }
 
   /** Relay's `DeleteValueSoft` bookkeeping: error plus the original value. */
-  addErrorWithOriginal(path: Path, kind: string, data: Readonly<Record<string, unknown>> | undefined, original: unknown): void {
+  addErrorWithOriginal(
+    path: Path,
+    kind: string,
+    data: Readonly<Record<string, unknown>> | undefined,
+    original: unknown,
+  ): void {
     const node = this.at(path);
     node.addError(kind, data);
     node.setOriginal(original);
@@ -283,7 +289,8 @@ export function metaNodeFromWire(raw: unknown, depth = 0): MetaNode | undefined 
           if (error !== undefined) node.addError(error.kind, error.data);
         }
       }
-      if (Object.hasOwn(value, "val") && value.val !== null && value.val !== undefined) node.restoreOriginal(value.val);
+      if (Object.hasOwn(value, "val") && value.val !== null && value.val !== undefined)
+        node.restoreOriginal(value.val);
       if (Array.isArray(value.rem)) {
         for (const entry of value.rem) {
           const remark = parseWireRemark(entry);

@@ -13,7 +13,7 @@ import {
   normalizePlatformAndLevel,
 } from "./defaults.ts";
 import { type DerivedFields, deriveFields } from "./derived.ts";
-import { collectErrors, type EventProcessingError, mergeErrors } from "./emit.ts";
+import { collectErrors, mergeErrors } from "./emit.ts";
 import { normalizeExceptions, normalizeMechanisms } from "./exceptions.ts";
 import { Finisher, inSchemaOrder } from "./finalize.ts";
 import { isObject, type JsonObject, JsonTooDeep, setOwn } from "./json.ts";
@@ -25,13 +25,18 @@ import { normalizeEventRequest } from "./request.ts";
 import { EVENT } from "./schema.ts";
 import { normalizeStacktraces } from "./stacktrace.ts";
 import { normalizeEventTags } from "./tags.ts";
-import { normalizeTimestamps, type Rejection, rejectStaleTimestamps, validateTransaction } from "./timestamps.ts";
-import { normalizeUserAgent } from "./user-agent.ts";
+import {
+  normalizeTimestamps,
+  type Rejection,
+  rejectStaleTimestamps,
+  validateTransaction,
+} from "./timestamps.ts";
 import { normalizeIpAddresses, normalizeNelReport, normalizeSecurityReport, normalizeUser } from "./user.ts";
+import { normalizeUserAgent } from "./user-agent.ts";
 
-export type { Rejection, RejectReason } from "./timestamps.ts";
 export type { DerivedFields } from "./derived.ts";
 export type { EventProcessingError } from "./emit.ts";
+export type { Rejection, RejectReason } from "./timestamps.ts";
 
 export interface NormalizedEvent {
   /** The event as Relay outputs it, without `errors` and `_meta`. */
@@ -101,7 +106,8 @@ export function normalizeEvent(input: unknown, config: NormalizeConfig): Normali
   try {
     parsed = parseEvent(input);
   } catch (error) {
-    if (error instanceof JsonTooDeep) return { rejected: { reason: "too_deep", message: "invalid event: recursion limit exceeded" } };
+    if (error instanceof JsonTooDeep)
+      return { rejected: { reason: "too_deep", message: "invalid event: recursion limit exceeded" } };
     throw error;
   }
   const { event, meta } = parsed;
@@ -127,7 +133,9 @@ function complete(event: JsonObject, meta: MetaTree): NormalizedEvent {
 }
 
 /** Fields after `errors` in Relay's field order: `errors` is written just before them. */
-const AFTER_ERRORS = new Set(EVENT.fields.slice(EVENT.fields.findIndex((field) => field.name === "errors") + 1).map((f) => f.name));
+const AFTER_ERRORS = new Set(
+  EVENT.fields.slice(EVENT.fields.findIndex((field) => field.name === "errors") + 1).map((f) => f.name),
+);
 
 /** The event in Relay's wire form: payload, `errors` and `_meta`. */
 export function toRelayJson(result: NormalizedEvent): JsonObject {

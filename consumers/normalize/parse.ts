@@ -3,6 +3,7 @@
 // (the only copy we make), records `_meta`, and never mutates the input. Databags that are
 // already clean JSON are shared with the input, not copied; later steps copy on write.
 
+import { normalizeHeaderName, parseCookieHeader, parseQueryString } from "./http-text.ts";
 import { compactJson, getOwn, isObject, type JsonObject, sanitizeJson, setOwn, sortedKeys } from "./json.ts";
 import type { MetaNode, MetaTree, PathSegment } from "./meta.ts";
 import {
@@ -77,12 +78,22 @@ function attachValueMeta(ctx: ParseContext, value: unknown, inMeta: MetaNode | u
  * Parses one struct field: merges client meta, coerces the value, then applies the field's
  * schema constraints (trim, non-empty, character set). Returns undefined for "no value".
  */
-export function parseField(input: unknown, field: Field, ctx: ParseContext, inMeta: MetaNode | undefined): unknown {
+export function parseField(
+  input: unknown,
+  field: Field,
+  ctx: ParseContext,
+  inMeta: MetaNode | undefined,
+): unknown {
   if (inMeta === undefined) {
     // The common case: a value of the declared scalar type, nothing to check.
     const kind = field.ty.k;
     if (typeof input === "string") {
-      if ((kind === "string" || kind === "lenient" || kind === "jsonLenient") && !field.trim && !field.nonempty && field.badChar === undefined) {
+      if (
+        (kind === "string" || kind === "lenient" || kind === "jsonLenient") &&
+        !field.trim &&
+        !field.nonempty &&
+        field.badChar === undefined
+      ) {
         return input;
       }
     } else if (typeof input === "boolean") {
@@ -217,7 +228,12 @@ function parseItem(input: unknown, ty: Ty, ctx: ParseContext, inMeta: MetaNode |
   return parseValue(input, ty, ctx, inMeta) ?? null;
 }
 
-function parseArray(input: unknown, item: Ty, ctx: ParseContext, inMeta: MetaNode | undefined): unknown[] | undefined {
+function parseArray(
+  input: unknown,
+  item: Ty,
+  ctx: ParseContext,
+  inMeta: MetaNode | undefined,
+): unknown[] | undefined {
   if (!Array.isArray(input)) {
     recordInvalid(ctx, "expected an array", input);
     return undefined;
@@ -231,7 +247,12 @@ function parseArray(input: unknown, item: Ty, ctx: ParseContext, inMeta: MetaNod
   return out;
 }
 
-function parseObject(input: unknown, item: Ty, ctx: ParseContext, inMeta: MetaNode | undefined): JsonObject | undefined {
+function parseObject(
+  input: unknown,
+  item: Ty,
+  ctx: ParseContext,
+  inMeta: MetaNode | undefined,
+): JsonObject | undefined {
   if (!isObject(input)) {
     recordInvalid(ctx, "expected an object", input);
     return undefined;
@@ -252,7 +273,12 @@ function parseObject(input: unknown, item: Ty, ctx: ParseContext, inMeta: MetaNo
   return out;
 }
 
-export function parseStruct(input: unknown, def: StructDef, ctx: ParseContext, inMeta: MetaNode | undefined): JsonObject | undefined {
+export function parseStruct(
+  input: unknown,
+  def: StructDef,
+  ctx: ParseContext,
+  inMeta: MetaNode | undefined,
+): JsonObject | undefined {
   if (def === LOGENTRY) {
     input = coerceLogEntryInput(input);
     if (input === null || input === undefined) return undefined;
@@ -273,7 +299,8 @@ export function parseStruct(input: unknown, def: StructDef, ctx: ParseContext, i
     const index = def.lookup.get(key);
     if (index === undefined) {
       if (def.contextType !== undefined && key === "type") continue;
-      (otherKeys ??= []).push(key);
+      otherKeys ??= [];
+      otherKeys.push(key);
       continue;
     }
     const field = fields[index] as Field;
@@ -312,7 +339,12 @@ function convertLegacyMechanism(input: JsonObject): JsonObject {
     const value = input[key];
     if (key === "posix_signal") {
       if (isObject(value)) {
-        meta.signal = { number: value.signal, code: value.code, name: value.name, code_name: value.code_name };
+        meta.signal = {
+          number: value.signal,
+          code: value.code,
+          name: value.name,
+          code_name: value.code_name,
+        };
       } else meta.signal = value;
     } else if (key === "mach_exception") {
       if (isObject(value)) {
@@ -383,7 +415,12 @@ function handleOther(
 }
 
 /** `Values<T>`: a bare array, `{"values": [...]}`, or a single object wrapped as one item. */
-function parseValues(input: unknown, item: Ty, ctx: ParseContext, inMeta: MetaNode | undefined): JsonObject | undefined {
+function parseValues(
+  input: unknown,
+  item: Ty,
+  ctx: ParseContext,
+  inMeta: MetaNode | undefined,
+): JsonObject | undefined {
   const valuesMeta = inMeta?.child("values");
   if (Array.isArray(input)) {
     ctx.path.push("values");
@@ -405,7 +442,8 @@ function parseValues(input: unknown, item: Ty, ctx: ParseContext, inMeta: MetaNo
       values = [parseItem(input, item, ctx, valuesMeta?.child(0))];
       ctx.path.pop();
     }
-    if (values === undefined && !ctx.meta.hasErrors(ctx.path)) ctx.meta.addError(ctx.path, "missing_attribute");
+    if (values === undefined && !ctx.meta.hasErrors(ctx.path))
+      ctx.meta.addError(ctx.path, "missing_attribute");
     ctx.path.pop();
     return values === undefined ? {} : { values };
   }
@@ -419,7 +457,12 @@ function pairItems(input: JsonObject): unknown[] {
   return sortedKeys(input).map((key) => [key, input[key]]);
 }
 
-function parsePairs(input: unknown, variant: PairVariant, ctx: ParseContext, inMeta: MetaNode | undefined): unknown[] | undefined {
+function parsePairs(
+  input: unknown,
+  variant: PairVariant,
+  ctx: ParseContext,
+  inMeta: MetaNode | undefined,
+): unknown[] | undefined {
   if (variant === "cookies" && typeof input === "string") return parseCookieString(input, ctx);
   if (variant === "query" && typeof input === "string") return parseQueryString(input);
   let items: unknown[];
@@ -427,7 +470,11 @@ function parsePairs(input: unknown, variant: PairVariant, ctx: ParseContext, inM
   else if (isObject(input)) items = pairItems(input);
   else {
     const reason =
-      variant === "cookies" ? "expected cookies" : variant === "query" ? "expected a query string or map" : "expected an array";
+      variant === "cookies"
+        ? "expected cookies"
+        : variant === "query"
+          ? "expected a query string or map"
+          : "expected an array";
     recordInvalid(ctx, reason, input);
     return undefined;
   }
@@ -458,7 +505,12 @@ function compareHeaderNames(a: unknown, b: unknown): number {
   return left < right ? -1 : 1;
 }
 
-function parsePair(item: unknown, variant: PairVariant, ctx: ParseContext, inMeta: MetaNode | undefined): unknown {
+function parsePair(
+  item: unknown,
+  variant: PairVariant,
+  ctx: ParseContext,
+  inMeta: MetaNode | undefined,
+): unknown {
   attachInputMeta(ctx, inMeta);
   if (item === null || item === undefined) return null;
   if (!Array.isArray(item) || item.length !== 2) {
@@ -474,17 +526,6 @@ function parsePair(item: unknown, variant: PairVariant, ctx: ParseContext, inMet
   const value = parsePairValue(item[1], variant, ctx);
   ctx.path.pop();
   return [key ?? null, value ?? null];
-}
-
-/** Header names: first letter and every letter after `-` upper-cased, the rest left alone. */
-export function normalizeHeaderName(name: string): string {
-  let out = "";
-  let upper = true;
-  for (const char of name) {
-    out += upper ? char.toUpperCase() : char;
-    upper = char === "-";
-  }
-  return out;
 }
 
 function parsePairKey(input: unknown, variant: PairVariant, ctx: ParseContext): string | undefined {
@@ -528,7 +569,9 @@ function parsePairValue(input: unknown, variant: PairVariant, ctx: ParseContext)
         if (part === null || part === undefined) continue;
         const text = parseLenientString(part);
         if (text === undefined) {
-          ctx.meta.addError(ctx.path, "invalid_data", { reason: scalarError.reason ?? "expected a primitive value" });
+          ctx.meta.addError(ctx.path, "invalid_data", {
+            reason: scalarError.reason ?? "expected a primitive value",
+          });
           continue;
         }
         joined += first ? text : `,${text}`;
@@ -541,64 +584,6 @@ function parsePairValue(input: unknown, variant: PairVariant, ctx: ParseContext)
     case "cookies":
       return scalar(ctx, input, parseString(input)) as string | undefined;
   }
-}
-
-/** `form_urlencoded::parse`: `+` is a space, `%XX` decoded, invalid UTF-8 replaced. */
-export function parseQueryString(text: string): unknown[] {
-  const source = text.startsWith("?") ? text.slice(1) : text;
-  const out: unknown[] = [];
-  for (const [key, value] of new URLSearchParams(source)) out.push([key, value]);
-  return out;
-}
-
-function percentDecodeStrict(text: string): string | undefined {
-  if (!text.includes("%")) return text;
-  const bytes: number[] = [];
-  const encoder = new TextEncoder();
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] as string;
-    if (char === "%" && i + 2 < text.length + 0 && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
-      bytes.push(Number.parseInt(text.slice(i + 1, i + 3), 16));
-      i += 2;
-      continue;
-    }
-    const code = text.codePointAt(i) ?? 0;
-    if (code > 0xffff) i++;
-    for (const byte of encoder.encode(String.fromCodePoint(code))) bytes.push(byte);
-  }
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(bytes));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Cookie header text: `;`-separated `name=value` pairs, percent-decoded (the `cookie` crate). */
-export function parseCookieHeader(text: string): { pairs: unknown[]; errors: string[] } {
-  const pairs: unknown[] = [];
-  const errors: string[] = [];
-  for (const part of text.split(";")) {
-    if (part.trim() === "") continue;
-    const eq = part.indexOf("=");
-    if (eq < 0) {
-      errors.push("the cookie is missing a name/value pair");
-      continue;
-    }
-    const name = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (name === "") {
-      errors.push("the cookie's name is empty");
-      continue;
-    }
-    const decodedName = percentDecodeStrict(name);
-    const decodedValue = percentDecodeStrict(value);
-    if (decodedName === undefined || decodedValue === undefined) {
-      errors.push("the cookie is not valid UTF-8");
-      continue;
-    }
-    pairs.push([decodedName, decodedValue]);
-  }
-  return { pairs, errors };
 }
 
 function parseCookieString(text: string, ctx: ParseContext): unknown[] {
@@ -626,8 +611,10 @@ function parseFingerprint(input: unknown, ctx: ParseContext): unknown[] | undefi
     if (item === null || item === undefined) continue;
     count++;
     const text = parseLenientString(item);
-    if (text === undefined) (bad ??= []).push(sanitizeJson(item));
-    else out.push(text);
+    if (text === undefined) {
+      bad ??= [];
+      bad.push(sanitizeJson(item));
+    } else out.push(text);
   }
   if (bad !== undefined) {
     const node = ctx.meta.at(ctx.path);
@@ -642,7 +629,11 @@ function isValidContextType(value: unknown): value is string {
   return typeof value === "string" && value !== "";
 }
 
-function parseContexts(input: unknown, ctx: ParseContext, inMeta: MetaNode | undefined): JsonObject | undefined {
+function parseContexts(
+  input: unknown,
+  ctx: ParseContext,
+  inMeta: MetaNode | undefined,
+): JsonObject | undefined {
   if (!isObject(input)) {
     recordInvalid(ctx, "expected an object", input);
     return undefined;
@@ -660,7 +651,12 @@ function parseContexts(input: unknown, ctx: ParseContext, inMeta: MetaNode | und
   return out;
 }
 
-function parseContext(key: string, raw: unknown, ctx: ParseContext, inMeta: MetaNode | undefined): JsonObject | undefined {
+function parseContext(
+  key: string,
+  raw: unknown,
+  ctx: ParseContext,
+  inMeta: MetaNode | undefined,
+): JsonObject | undefined {
   if (raw === null) return undefined;
   if (!isObject(raw)) {
     recordInvalid(ctx, "expected an object", raw);
@@ -725,7 +721,11 @@ function parseDebugImage(input: unknown, ctx: ParseContext): JsonObject | undefi
   return converted;
 }
 
-function parseFrameVars(input: unknown, ctx: ParseContext, inMeta: MetaNode | undefined): JsonObject | undefined {
+function parseFrameVars(
+  input: unknown,
+  ctx: ParseContext,
+  inMeta: MetaNode | undefined,
+): JsonObject | undefined {
   if (Array.isArray(input)) {
     // Buggy PHP SDKs send a list; Relay keys it by index.
     const out: JsonObject = {};

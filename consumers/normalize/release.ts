@@ -42,14 +42,20 @@ function softDeleteInvalid(event: JsonObject, meta: MetaTree, key: string): void
 
 /** N8 and N9. */
 export function validateReleaseAndEnvironment(event: JsonObject, meta: MetaTree): void {
-  if (typeof event.release === "string" && !isValidRelease(event.release)) softDeleteInvalid(event, meta, "release");
+  if (typeof event.release === "string" && !isValidRelease(event.release))
+    softDeleteInvalid(event, meta, "release");
   if (typeof event.environment === "string" && !isValidEnvironment(event.environment)) {
     softDeleteInvalid(event, meta, "environment");
   }
 }
 
 /** N14 on any holder (the event, or a bare value in unit tests). */
-export function normalizeDist(holder: JsonObject, key: string, meta: MetaTree, path: readonly (string | number)[]): void {
+export function normalizeDist(
+  holder: JsonObject,
+  key: string,
+  meta: MetaTree,
+  path: readonly (string | number)[],
+): void {
   const dist = holder[key];
   if (typeof dist !== "string") return;
   const trimmed = dist.trim();

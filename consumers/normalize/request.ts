@@ -2,10 +2,10 @@
 // and fragment (explicit fields win); string bodies parsed as JSON or form data, which also sets
 // the inferred content type; a Cookie header turned into `cookies`.
 
+import { inferContentType } from "./contexts.ts";
+import { parseCookieHeader, parseQueryString } from "./http-text.ts";
 import { isObject, type JsonObject } from "./json.ts";
 import type { MetaTree, Path } from "./meta.ts";
-import { parseCookieHeader, parseQueryString } from "./parse.ts";
-import { inferContentType } from "./contexts.ts";
 
 const METHOD = /^[A-Z\-_]{3,32}$/;
 const ELLIPSIS = "\u2026";
@@ -14,7 +14,9 @@ function normalizeMethod(request: JsonObject, meta: MetaTree, path: Path): void 
   if (typeof request.method !== "string") return;
   // `make_ascii_uppercase`: only ASCII letters change.
   const method = request.method;
-  const upper = /[^\x00-\x7f]/.test(method) ? method.replace(/[a-z]+/g, (run) => run.toUpperCase()) : method.toUpperCase();
+  let ascii = true;
+  for (let i = 0; i < method.length && ascii; i++) ascii = method.charCodeAt(i) <= 0x7f;
+  const upper = ascii ? method.toUpperCase() : method.replace(/[a-z]+/g, (run) => run.toUpperCase());
   request.method = upper;
   const methodPath = [...path, "method"];
   if (!meta.hasErrors(methodPath) && !METHOD.test(upper)) {

@@ -340,7 +340,13 @@ export const FRAME = struct(
 export const STACKTRACE = struct(
   "Stacktrace",
   [
-    { name: "frames", ty: { k: "array", item: { k: "struct", def: FRAME } }, required: true, nonempty: true, skip: "empty" },
+    {
+      name: "frames",
+      ty: { k: "array", item: { k: "struct", def: FRAME } },
+      required: true,
+      nonempty: true,
+      skip: "empty",
+    },
     { name: "registers", ty: { k: "object", item: { k: "addr", expect: "register value" } } },
     { name: "instruction_addr_adjustment", ty: STRING },
     { name: "lang", ty: STRING, ...ENUMLIKE },
@@ -421,7 +427,12 @@ export const EXCEPTION = struct(
     { name: "type", ty: STRING, maxChars: 256, allowance: 20 },
     { name: "value", ty: JSON_LENIENT, ...MESSAGE },
     { name: "module", ty: STRING, maxChars: 256, allowance: 20 },
-    { name: "stacktrace", ty: { k: "struct", def: STACKTRACE }, aliases: ["sentry.interfaces.Stacktrace"], skip: "empty" },
+    {
+      name: "stacktrace",
+      ty: { k: "struct", def: STACKTRACE },
+      aliases: ["sentry.interfaces.Stacktrace"],
+      skip: "empty",
+    },
     { name: "raw_stacktrace", ty: { k: "struct", def: STACKTRACE }, skip: "empty" },
     { name: "thread_id", ty: THREAD_ID, maxChars: 128 },
     { name: "mechanism", ty: { k: "struct", def: MECHANISM } },
@@ -529,7 +540,11 @@ const b = (name: string): Field => ({ name, ty: BOOL });
 
 const LINUX_DISTRIBUTION = struct(
   "LinuxDistribution",
-  [s("name"), { name: "version", ty: STRING, skip: "empty" }, { name: "pretty_name", ty: STRING, skip: "empty" }],
+  [
+    s("name"),
+    { name: "version", ty: STRING, skip: "empty" },
+    { name: "pretty_name", ty: STRING, skip: "empty" },
+  ],
   "retain",
 );
 
@@ -594,7 +609,13 @@ export const CONTEXT_DEFS: ReadonlyMap<string, StructDef> = new Map([
   ],
   [
     "runtime",
-    context("runtime", [s("runtime"), s("name"), s("version"), { name: "build", ty: LENIENT }, s("raw_description")]),
+    context("runtime", [
+      s("runtime"),
+      s("name"),
+      s("version"),
+      { name: "build", ty: LENIENT },
+      s("raw_description"),
+    ]),
   ],
   [
     "app",
@@ -659,7 +680,16 @@ export const CONTEXT_DEFS: ReadonlyMap<string, StructDef> = new Map([
       s("inferred_content_type"),
     ]),
   ],
-  ["culture", context("culture", [s("calendar"), s("display_name"), s("locale"), b("is_24_hour_format"), s("timezone")])],
+  [
+    "culture",
+    context("culture", [
+      s("calendar"),
+      s("display_name"),
+      s("locale"),
+      b("is_24_hour_format"),
+      s("timezone"),
+    ]),
+  ],
   [
     "profile",
     context("profile", [
@@ -709,7 +739,12 @@ export const EVENT = struct(
     { name: "environment", ty: STRING, maxChars: 64, trim: true, nonempty: true },
     { name: "site", ty: STRING, maxChars: 256, allowance: 20 },
     { name: "user", ty: { k: "struct", def: USER }, aliases: ["sentry.interfaces.User"], skip: "empty" },
-    { name: "request", ty: { k: "struct", def: REQUEST }, aliases: ["sentry.interfaces.Http"], skip: "empty" },
+    {
+      name: "request",
+      ty: { k: "struct", def: REQUEST },
+      aliases: ["sentry.interfaces.Http"],
+      skip: "empty",
+    },
     { name: "contexts", ty: { k: "contexts" }, aliases: ["sentry.interfaces.Contexts"] },
     {
       name: "breadcrumbs",
@@ -723,7 +758,12 @@ export const EVENT = struct(
       aliases: ["sentry.interfaces.Exception"],
       skip: "empty",
     },
-    { name: "stacktrace", ty: { k: "struct", def: STACKTRACE }, aliases: ["sentry.interfaces.Stacktrace"], skip: "empty" },
+    {
+      name: "stacktrace",
+      ty: { k: "struct", def: STACKTRACE },
+      aliases: ["sentry.interfaces.Stacktrace"],
+      skip: "empty",
+    },
     { name: "template", ty: { k: "struct", def: TEMPLATE }, aliases: ["sentry.interfaces.Template"] },
     { name: "threads", ty: { k: "values", item: { k: "struct", def: THREAD } }, skip: "empty" },
     { name: "tags", ty: { k: "pairs", variant: "tags" }, skip: "empty" },
@@ -737,7 +777,11 @@ export const EVENT = struct(
     { name: "debug_meta", ty: { k: "struct", def: DEBUG_META }, skip: "empty" },
     { name: "sdk", ty: { k: "struct", def: CLIENT_SDK }, skip: "empty" },
     { name: "ingest_path", ty: { k: "array", item: VALUE }, bag: MEDIUM_BAG, skip: "empty" },
-    { name: "errors", ty: { k: "array", item: { k: "struct", def: EVENT_PROCESSING_ERROR } }, skip: "emptyDeep" },
+    {
+      name: "errors",
+      ty: { k: "array", item: { k: "struct", def: EVENT_PROCESSING_ERROR } },
+      skip: "emptyDeep",
+    },
     { name: "key_id", ty: STRING },
     { name: "project", ty: U64 },
     { name: "grouping_config", ty: VALUE_MAP },
@@ -758,7 +802,17 @@ export const EVENT = struct(
   {
     // Sentry-internal and legacy keys Relay drops without an error, plus the fields Sentry
     // derives after normalization (title, location, metadata), which we recompute.
-    silentlyDropped: ["metadata", "hashes", "applecrashreport", "device", "repos", "query", "title", "location", "_meta"],
+    silentlyDropped: [
+      "metadata",
+      "hashes",
+      "applecrashreport",
+      "device",
+      "repos",
+      "query",
+      "title",
+      "location",
+      "_meta",
+    ],
   },
 );
 

@@ -34,7 +34,7 @@ function skips(value: unknown, ty: Ty, skip: Skip, node: MetaNode | undefined): 
 }
 
 /** Relay's `Empty::is_empty`: structs recurse through their fields, containers do not. */
-function isShallowEmpty(value: unknown, ty: Ty, node: MetaNode | undefined): boolean {
+export function isShallowEmpty(value: unknown, ty: Ty, node: MetaNode | undefined): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value === "string") return value === "";
   if (Array.isArray(value)) return value.length === 0;
@@ -71,12 +71,15 @@ function structEmpty(value: JsonObject, def: StructDef, node: MetaNode | undefin
     const field = index === undefined ? undefined : def.fields[index];
     const child = childNode(node, key);
     if (field === undefined || field.name !== key) {
-      // Unknown members: skipped when null (the default attribute of `other`).
+      // Unknown members (`other`, default attribute): `is_empty` asks whether each is empty,
+      // `is_deep_empty` whether each would be skipped, i.e. is null.
       if (member === undefined) continue;
-      if (member !== null || hasOwnMeta(child)) return false;
+      if (hasOwnMeta(child) || (deep ? member !== null : !isShallowEmpty(member, VALUE, child))) return false;
       continue;
     }
-    const empty = deep ? skips(member, field.ty, field.skip ?? "null", child) : !hasOwnMeta(child) && isShallowEmpty(member, field.ty, child);
+    const empty = deep
+      ? skips(member, field.ty, field.skip ?? "null", child)
+      : !hasOwnMeta(child) && isShallowEmpty(member, field.ty, child);
     if (!empty) return false;
   }
   return true;
@@ -86,7 +89,12 @@ function structEmpty(value: JsonObject, def: StructDef, node: MetaNode | undefin
  * The members of a finished array or map that Relay would serialize under `behavior`; nested
  * typed containers inherit the behaviour. Copies on write (parts may be shared with the input).
  */
-export function pruneMembers(value: unknown, item: Ty, behavior: ChildSkip, node: MetaNode | undefined): unknown {
+export function pruneMembers(
+  value: unknown,
+  item: Ty,
+  behavior: ChildSkip,
+  node: MetaNode | undefined,
+): unknown {
   if (behavior === "never" || typeof value !== "object" || value === null) return value;
   const nested = item.k === "array" || item.k === "object" ? item.item : undefined;
   if (Array.isArray(value)) {

@@ -51,7 +51,10 @@ export function normalizeFrame(frame: JsonObject, meta: MetaTree, path: Path): v
   const post = frame.post_context;
   if (Array.isArray(pre)) frame.pre_context = pre.map((line) => (line === null ? "" : line));
   if (Array.isArray(post)) frame.post_context = post.map((line) => (line === null ? "" : line));
-  if (frame.context_line === undefined && ((Array.isArray(pre) && pre.length > 0) || (Array.isArray(post) && post.length > 0))) {
+  if (
+    frame.context_line === undefined &&
+    ((Array.isArray(pre) && pre.length > 0) || (Array.isArray(post) && post.length > 0))
+  ) {
     frame.context_line = "";
   }
 }
@@ -70,11 +73,13 @@ export function normalizeStacktraces(event: JsonObject, meta: MetaTree): void {
   const exceptions = asArray(asObject(event.exception)?.values) ?? [];
   for (let i = 0; i < exceptions.length; i++) {
     const exception = exceptions[i];
-    if (isObject(exception)) normalizeStacktrace(exception.stacktrace, meta, ["exception", "values", i, "stacktrace"]);
+    if (isObject(exception))
+      normalizeStacktrace(exception.stacktrace, meta, ["exception", "values", i, "stacktrace"]);
   }
   const threads = asArray(asObject(event.threads)?.values) ?? [];
   for (let i = 0; i < threads.length; i++) {
     const thread = threads[i];
-    if (isObject(thread)) normalizeStacktrace(thread.stacktrace, meta, ["threads", "values", i, "stacktrace"]);
+    if (isObject(thread))
+      normalizeStacktrace(thread.stacktrace, meta, ["threads", "values", i, "stacktrace"]);
   }
 }

@@ -65,7 +65,8 @@ function estimateTyped(value: unknown, ty: Ty, limit: number): number {
     case "array": {
       if (!Array.isArray(value)) return estimateSize(value, limit);
       let size = 2;
-      for (let i = 0; i < value.length && size <= limit; i++) size += (i > 0 ? 1 : 0) + estimateTyped(value[i], ty.item, limit - size);
+      for (let i = 0; i < value.length && size <= limit; i++)
+        size += (i > 0 ? 1 : 0) + estimateTyped(value[i], ty.item, limit - size);
       return size;
     }
     default:

@@ -36,12 +36,14 @@ function shiftSpan(span: unknown, drift: number): unknown {
 /** Shifts every timestamp of the event by `drift` seconds (ClockDriftProcessor). */
 function applyDrift(event: JsonObject, drift: number): void {
   if (event.timestamp !== undefined) event.timestamp = shiftTimestamp(event.timestamp, drift);
-  if (event.start_timestamp !== undefined) event.start_timestamp = shiftTimestamp(event.start_timestamp, drift);
+  if (event.start_timestamp !== undefined)
+    event.start_timestamp = shiftTimestamp(event.start_timestamp, drift);
   if (event.received !== undefined) event.received = shiftTimestamp(event.received, drift);
   const crumbs = asArray(asObject(event.breadcrumbs)?.values);
   if (crumbs !== undefined) {
     for (const crumb of crumbs) {
-      if (isObject(crumb) && crumb.timestamp !== undefined) crumb.timestamp = shiftTimestamp(crumb.timestamp, drift);
+      if (isObject(crumb) && crumb.timestamp !== undefined)
+        crumb.timestamp = shiftTimestamp(crumb.timestamp, drift);
     }
   }
   const spans = asArray(event.spans);
@@ -57,7 +59,10 @@ export function normalizeTimestamps(event: JsonObject, meta: MetaTree, config: N
   let sentAt: number | undefined;
   let kind = "clock_drift";
 
-  if (config.sentAt !== undefined && Math.abs(Math.trunc(receivedAt - config.sentAt)) >= MIN_CLOCK_DRIFT_SECS) {
+  if (
+    config.sentAt !== undefined &&
+    Math.abs(Math.trunc(receivedAt - config.sentAt)) >= MIN_CLOCK_DRIFT_SECS
+  ) {
     sentAt = config.sentAt;
   }
   const timestamp = event.timestamp;
@@ -79,7 +84,8 @@ export function normalizeTimestamps(event: JsonObject, meta: MetaTree, config: N
   }
   event.received = roundMicros(receivedAt);
   if (event.timestamp === undefined) event.timestamp = roundMicros(receivedAt);
-  if (typeof event.time_spent === "number" && event.time_spent >= MAX_TIME_SPENT) event.time_spent = undefined;
+  if (typeof event.time_spent === "number" && event.time_spent >= MAX_TIME_SPENT)
+    event.time_spent = undefined;
 }
 
 /**
@@ -100,7 +106,9 @@ export function rejectStaleTimestamps(event: JsonObject, meta: MetaTree): Reject
       if (!isObject(crumb) || typeof crumb.timestamp !== "number" || crumb.timestamp >= 0) continue;
       const path = ["breadcrumbs", "values", i];
       meta.remove(path);
-      meta.addError(path, "invalid_data", { reason: `timestamp is too stale: ${formatUtcDisplay(crumb.timestamp)}` });
+      meta.addError(path, "invalid_data", {
+        reason: `timestamp is too stale: ${formatUtcDisplay(crumb.timestamp)}`,
+      });
       crumbs[i] = null;
     }
   }
@@ -114,7 +122,9 @@ export function rejectStaleTimestamps(event: JsonObject, meta: MetaTree): Reject
         if (parsed === undefined || !("seconds" in parsed) || parsed.seconds >= 0) continue;
         const path = ["spans", i];
         meta.remove(path);
-        meta.addError(path, "invalid_data", { reason: `${key} is too stale: ${formatUtcDisplay(parsed.seconds)}` });
+        meta.addError(path, "invalid_data", {
+          reason: `${key} is too stale: ${formatUtcDisplay(parsed.seconds)}`,
+        });
         spans[i] = null;
         break;
       }
@@ -126,9 +136,13 @@ export function rejectStaleTimestamps(event: JsonObject, meta: MetaTree): Reject
 /** V3: what Relay requires of a transaction before normalizing it. */
 export function validateTransaction(event: JsonObject): Rejection | undefined {
   if (event.type !== "transaction") return undefined;
-  const reject = (message: string): Rejection => ({ reason: "invalid_transaction", message: `invalid transaction event: ${message}` });
+  const reject = (message: string): Rejection => ({
+    reason: "invalid_transaction",
+    message: `invalid transaction event: ${message}`,
+  });
   if (typeof event.timestamp !== "number") return reject("timestamp hard-required for transaction events");
-  if (typeof event.start_timestamp !== "number") return reject("start_timestamp hard-required for transaction events");
+  if (typeof event.start_timestamp !== "number")
+    return reject("start_timestamp hard-required for transaction events");
   if (event.timestamp < event.start_timestamp) return reject("end timestamp is smaller than start timestamp");
   const trace = asObject(asObject(event.contexts)?.trace);
   if (trace === undefined || trace.type !== "trace") return reject("missing valid trace context");
@@ -136,8 +150,12 @@ export function validateTransaction(event: JsonObject): Rejection | undefined {
   if (typeof trace.span_id !== "string") return reject("trace context is missing span_id");
   for (const span of asArray(event.spans) ?? []) {
     if (!isObject(span)) return reject("spans must be valid in transaction event");
-    const start = span.start_timestamp === undefined || span.start_timestamp === null ? undefined : parseTimestamp(span.start_timestamp);
-    const end = span.timestamp === undefined || span.timestamp === null ? undefined : parseTimestamp(span.timestamp);
+    const start =
+      span.start_timestamp === undefined || span.start_timestamp === null
+        ? undefined
+        : parseTimestamp(span.start_timestamp);
+    const end =
+      span.timestamp === undefined || span.timestamp === null ? undefined : parseTimestamp(span.timestamp);
     if (end === undefined || !("seconds" in end)) return reject("span is missing timestamp");
     if (start === undefined || !("seconds" in start)) return reject("span is missing start_timestamp");
     if (end.seconds < start.seconds) return reject("end timestamp is smaller than start timestamp");

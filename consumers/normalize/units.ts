@@ -39,7 +39,12 @@ function at(root: unknown, path: Path): unknown {
 }
 
 /** Parses `input` placed at `path` of an event, runs `step`, finishes without trimming. */
-function viaEvent(wrapped: JsonObject, path: Path, step: (event: JsonObject, meta: MetaTree) => void, trimming = false): JsonObject {
+function viaEvent(
+  wrapped: JsonObject,
+  path: Path,
+  step: (event: JsonObject, meta: MetaTree) => void,
+  trimming = false,
+): JsonObject {
   const { event, meta } = parseEvent(wrapped);
   step(event, meta);
   const finished = new Finisher(meta, trimming).finishRoot(event, EVENT);
@@ -84,7 +89,11 @@ export function runScope(scope: string, input: unknown, settings: VectorSettings
     case "parse(Timestamp field 'foo')": {
       const meta = new MetaTree();
       const value = parseStruct(input, wrapperDef("foo", { k: "timestamp" }), { meta, path: [] }, undefined);
-      const finished = new Finisher(meta, false).finishValue(value, { k: "struct", def: wrapperDef("foo", { k: "timestamp" }) }, undefined);
+      const finished = new Finisher(meta, false).finishValue(
+        value,
+        { k: "struct", def: wrapperDef("foo", { k: "timestamp" }) },
+        undefined,
+      );
       return toWire(finished, meta, []);
     }
     case "unit:IpAddr":
@@ -103,9 +112,13 @@ export function runScope(scope: string, input: unknown, settings: VectorSettings
       );
     }
     case "unit:LogEntry":
-      return viaEvent({ logentry: input }, ["logentry"], (event, meta) => normalizeLogEntry(event, "logentry", meta, ["logentry"]));
+      return viaEvent({ logentry: input }, ["logentry"], (event, meta) =>
+        normalizeLogEntry(event, "logentry", meta, ["logentry"]),
+      );
     case "unit:Request":
-      return viaEvent({ request: input }, ["request"], (event, meta) => normalizeRequest(event.request as JsonObject, meta, ["request"]));
+      return viaEvent({ request: input }, ["request"], (event, meta) =>
+        normalizeRequest(event.request as JsonObject, meta, ["request"]),
+      );
     case "unit:Mechanism":
     case "unit:Mechanism(no os hint)":
     case "unit:Mechanism(os_hint=linux)":

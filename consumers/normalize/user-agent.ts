@@ -57,7 +57,13 @@ function shortVersion(version: string | undefined): string | undefined {
 /** `"Google Chrome";v="109"` entries, skipping fake brands and engines. */
 function browserFromClientHints(header: string): [string, string] | undefined {
   for (const item of header.split(",")) {
-    if (item.includes("Brand") || item.includes("Chromium") || item.includes("Gecko") || item.includes("WebKit")) continue;
+    if (
+      item.includes("Brand") ||
+      item.includes("Chromium") ||
+      item.includes("Gecko") ||
+      item.includes("WebKit")
+    )
+      continue;
     const match = /"([^"]*)";v="([^"]*)"/.exec(item);
     if (match === null) return undefined;
     const [, browser, version] = match as unknown as [string, string, string];
@@ -104,7 +110,8 @@ function osContext(info: AgentInfo, parsed: () => UAParser.IResult | undefined):
     const name = info.secChUaPlatform.trim().replaceAll('"', "");
     if (name !== "") {
       const context: JsonObject = { name };
-      if (info.secChUaPlatformVersion !== undefined) context.version = info.secChUaPlatformVersion.trim().replaceAll('"', "");
+      if (info.secChUaPlatformVersion !== undefined)
+        context.version = info.secChUaPlatformVersion.trim().replaceAll('"', "");
       context.type = "os";
       return context;
     }
@@ -114,7 +121,10 @@ function osContext(info: AgentInfo, parsed: () => UAParser.IResult | undefined):
   const name = OS_NAMES[os.name] ?? os.name;
   let version = shortVersion(os.version);
   // User agents freeze the version at Windows 10 and macOS 10.15.7: it may be newer.
-  if (version !== undefined && ((name === "Windows" && version === "10") || (name === "Mac OS X" && version === "10.15.7"))) {
+  if (
+    version !== undefined &&
+    ((name === "Windows" && version === "10") || (name === "Mac OS X" && version === "10.15.7"))
+  ) {
     version = `>=${version}`;
   }
   const context: JsonObject = { name };
@@ -155,7 +165,12 @@ export function normalizeUserAgent(event: JsonObject): void {
   };
   let contexts = asObject(event.contexts);
   if (contexts === undefined) {
-    if (info.userAgent === undefined && info.secChUa === undefined && info.secChUaModel === undefined && info.secChUaPlatform === undefined) {
+    if (
+      info.userAgent === undefined &&
+      info.secChUa === undefined &&
+      info.secChUaModel === undefined &&
+      info.secChUaPlatform === undefined
+    ) {
       return;
     }
     contexts = {};

@@ -65,7 +65,12 @@ export function normalizeIpAddresses(event: JsonObject, config: NormalizeConfig)
   const request = asObject(event.request);
   let env = asObject(request?.env);
   if (clientIp !== undefined) {
-    if (request !== undefined && env !== undefined && env.REMOTE_ADDR === AUTO_IP && Object.hasOwn(env, "REMOTE_ADDR")) {
+    if (
+      request !== undefined &&
+      env !== undefined &&
+      env.REMOTE_ADDR === AUTO_IP &&
+      Object.hasOwn(env, "REMOTE_ADDR")
+    ) {
       env = shallowCopy(env);
       env.REMOTE_ADDR = clientIp;
       request.env = env;
@@ -74,14 +79,20 @@ export function normalizeIpAddresses(event: JsonObject, config: NormalizeConfig)
     if (user !== undefined && user.ip_address === AUTO_IP) user.ip_address = clientIp;
   }
   const remote = env !== undefined && Object.hasOwn(env, "REMOTE_ADDR") ? env.REMOTE_ADDR : undefined;
-  const httpIp = typeof remote === "string" && (remote === AUTO_IP || isIpAddress(remote)) ? remote : undefined;
+  const httpIp =
+    typeof remote === "string" && (remote === AUTO_IP || isIpAddress(remote)) ? remote : undefined;
   if (httpIp !== undefined) {
     const user = ensureUser(event);
     // An unresolved `{{auto}}` (no client IP known) also takes the request's address.
-    if (user.ip_address === undefined || (user.ip_address === AUTO_IP && httpIp !== AUTO_IP)) user.ip_address = httpIp;
+    if (user.ip_address === undefined || (user.ip_address === AUTO_IP && httpIp !== AUTO_IP))
+      user.ip_address = httpIp;
   } else if (clientIp !== undefined) {
     const user = ensureUser(event);
-    if (user.ip_address === undefined && typeof event.platform === "string" && IMPLICIT_IP_PLATFORMS.has(event.platform)) {
+    if (
+      user.ip_address === undefined &&
+      typeof event.platform === "string" &&
+      IMPLICIT_IP_PLATFORMS.has(event.platform)
+    ) {
       user.ip_address = clientIp;
     }
   }

@@ -53,7 +53,8 @@ export function parseU64(value: unknown): number | undefined {
 }
 
 export function parseI64(value: unknown): number | undefined {
-  if (typeof value === "number" && value > -TWO_POW_63 - 1 && value < TWO_POW_63) return Math.trunc(value) + 0;
+  if (typeof value === "number" && value > -TWO_POW_63 - 1 && value < TWO_POW_63)
+    return Math.trunc(value) + 0;
   return fail("expected a signed integer");
 }
 
@@ -76,7 +77,13 @@ const LEVELS: Readonly<Record<string, string>> = {
   fatal: "fatal",
   critical: "fatal",
 };
-const PYTHON_LEVELS: Readonly<Record<number, string>> = { 10: "debug", 20: "info", 30: "warning", 40: "error", 50: "fatal" };
+const PYTHON_LEVELS: Readonly<Record<number, string>> = {
+  10: "debug",
+  20: "info",
+  30: "warning",
+  40: "error",
+  50: "fatal",
+};
 
 export function parseLevel(value: unknown): string | undefined {
   if (typeof value === "string") {
@@ -124,14 +131,16 @@ export function parseUuidText(text: string): string | undefined {
   }
   if (!body.includes("-")) {
     for (let i = 0; i < body.length; i++) {
-      if (!isHexChar(body.charCodeAt(i))) return fail(`invalid character: found \`${charAt(body, i)}\` at ${i + offset}`);
+      if (!isHexChar(body.charCodeAt(i)))
+        return fail(`invalid character: found \`${charAt(body, i)}\` at ${i + offset}`);
     }
     if (body.length !== 32) return fail(`invalid length: found ${body.length}`);
     return body.toLowerCase();
   }
   for (let i = 0; i < body.length; i++) {
     const code = body.charCodeAt(i);
-    if (code !== 45 && !isHexChar(code)) return fail(`invalid character: found \`${charAt(body, i)}\` at ${i + offset}`);
+    if (code !== 45 && !isHexChar(code))
+      return fail(`invalid character: found \`${charAt(body, i)}\` at ${i + offset}`);
   }
   const groups = body.split("-");
   if (groups.length !== 5) return fail(`invalid group count: expected 5, found ${groups.length}`);
@@ -155,7 +164,12 @@ export function parseUuid(value: unknown, expect: string): string | undefined {
 }
 
 /** Trace and span ids: fixed-length hex, lowercased. */
-export function parseHexId(value: unknown, expect: string, invalid: string, length: number): string | undefined {
+export function parseHexId(
+  value: unknown,
+  expect: string,
+  invalid: string,
+  length: number,
+): string | undefined {
   if (typeof value !== "string") return fail(`expected ${expect}`);
   if (value.length === length && HEX.test(value)) return value.toLowerCase();
   if (length === 32 && value.length === 36) {
@@ -360,7 +374,8 @@ export function parseTimestampText(text: string): number | undefined {
     if (!scanner.atEnd()) return fail("trailing input");
   }
   const signedYear = sign * year;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(signedYear, month)) return fail("input is out of range");
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(signedYear, month))
+    return fail("input is out of range");
   if (hour > 23 || minute > 59 || second > 60) return fail("input is out of range");
   const days = daysFromCivil(signedYear, month, day);
   return days * 86400 + hour * 3600 + minute * 60 + second + fraction - offsetSeconds;
@@ -374,7 +389,8 @@ export function parseTimestamp(value: unknown): { seconds: number } | { reason: 
   let seconds: number | undefined;
   if (typeof value === "string") {
     seconds = parseTimestampText(value);
-    if (seconds === undefined) return { reason: scalarError.reason ?? "input contains invalid characters", original: value };
+    if (seconds === undefined)
+      return { reason: scalarError.reason ?? "input contains invalid characters", original: value };
   } else if (typeof value === "number") {
     if (Math.abs(value) >= CHRONO_LIMIT) return { reason: "timestamp out of range", original: value };
     seconds = value;
@@ -393,7 +409,9 @@ function civilFromDays(days: number): [number, number, number] {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const y = yoe + era * 400;
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);

@@ -2,12 +2,11 @@ import { setMaxListeners } from "node:events";
 import type { ProjectConfigSource } from "../../config/projects.ts";
 import type { StateUnavailableError } from "../../config/redis.ts";
 import {
+  AbortWhenStopped,
   Batch,
   type Commit,
   CommitOffsets,
-  type FilteredPayload,
   type KafkaPayload,
-  type Message,
   type Partition,
   type ProcessingStrategy,
   type ProcessingStrategyFactory,
@@ -69,39 +68,6 @@ export function outputTopics(settings: Pick<ConsumerSettings, "name" | "outputs"
     );
   }
   return { eventsRaw, userReports, dlq: settings.dlq };
-}
-
-/** Aborts the chain's Redis retries once it is joined or terminated: nothing it holds can commit then. */
-class AbortWhenStopped<T> implements ProcessingStrategy<T> {
-  constructor(
-    private readonly inner: ProcessingStrategy<T>,
-    private readonly stop: AbortController,
-  ) {}
-
-  submit(message: Message<T | FilteredPayload>): void {
-    this.inner.submit(message);
-  }
-
-  poll(): void {
-    this.inner.poll();
-  }
-
-  close(): void {
-    this.inner.close();
-  }
-
-  async join(timeoutMs?: number): Promise<void> {
-    try {
-      await this.inner.join(timeoutMs);
-    } finally {
-      this.stop.abort();
-    }
-  }
-
-  terminate(): void {
-    this.stop.abort();
-    this.inner.terminate();
-  }
 }
 
 class RelayIntakeStrategyFactory implements ProcessingStrategyFactory<KafkaPayload> {

@@ -1,10 +1,5 @@
-import { OptionError, type Options } from "../../config/options.ts";
-import { createRedisProjectConfigSource } from "../../config/project-source-redis.ts";
-import {
-  loadProjectsFile,
-  type ProjectConfigSource,
-  StaticProjectConfigSource,
-} from "../../config/projects.ts";
+import type { Options } from "../../config/options.ts";
+import { fileProjectConfigSource, prepareProjectConfigSource } from "../../config/project-sources.ts";
 import { createRedisClient } from "../../config/redis.ts";
 import { type Clock, systemClock } from "../../pipelines/types.ts";
 import { AvroCodec } from "../../schemas/avro/codec.ts";
@@ -26,21 +21,6 @@ import { MemoryDedupeStore, RedisDedupeStore } from "./dedupe.ts";
 // embedded one unless SCHEMA_REGISTRY_URL is set) under the subject `events-raw-value`,
 // whatever the output topic is called.
 
-export const PROJECT_SOURCES = ["file", "redis"] as const;
-export type ProjectSourceKind = (typeof PROJECT_SOURCES)[number];
-
-export function projectSourceKind(options: Pick<Options, "projectSource">): ProjectSourceKind {
-  const kind = options.projectSource;
-  if (!(PROJECT_SOURCES as ReadonlyArray<string>).includes(kind)) {
-    throw new OptionError(
-      "projectSource",
-      "INGEST_PROJECT_SOURCE",
-      `expected one of ${PROJECT_SOURCES.join(", ")}, got ${JSON.stringify(kind)}`,
-    );
-  }
-  return kind as ProjectSourceKind;
-}
-
 /** The events-raw codec as schemas/ builds it for topology's `events-raw` topic. */
 export async function createEventsRawCodec(
   options: Pick<Options, "schemaRegistryUrl" | "kafkaClientId" | "maxPayloadBytes" | "maxJsonDepth">,
@@ -57,10 +37,6 @@ export async function createEventsRawCodec(
   return codec as AvroCodec<EventRawRecord>;
 }
 
-async function fileProjects(options: Pick<Options, "projectsFile">): Promise<ProjectConfigSource> {
-  return new StaticProjectConfigSource(await loadProjectsFile(options.projectsFile));
-}
-
 async function openRelayIntakeResources(
   context: ConsumerContext,
   mode: ResourceMode,
@@ -75,21 +51,20 @@ async function openRelayIntakeResources(
         dedupe: new MemoryDedupeStore(clock),
         chunks: new MemoryChunkStore(clock),
         attachments,
-        projects: await fileProjects(options),
+        projects: await fileProjectConfigSource(options),
         eventsRawCodec,
       },
       close: async () => {},
     };
   }
-  const sourceKind = projectSourceKind(options);
-  const projects = sourceKind === "file" ? await fileProjects(options) : undefined;
+  const openProjects = await prepareProjectConfigSource(options);
   const redis = createRedisClient(options, { connectionName: context.settings.name, logger });
   return {
     deps: {
       dedupe: new RedisDedupeStore(redis, options.redisKeyPrefix),
       chunks: new RedisChunkStore(redis, options.redisKeyPrefix),
       attachments,
-      projects: projects ?? createRedisProjectConfigSource(redis, options, clock),
+      projects: openProjects(redis, clock),
       eventsRawCodec,
     },
     async close() {

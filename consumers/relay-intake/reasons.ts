@@ -1,4 +1,8 @@
-import type { DecodeReason } from "../../schemas/errors.ts";
+import {
+  MESSAGE_VALUE_DECODE_REASONS,
+  MSGPACK_DECODE_REASONS,
+  PAYLOAD_DECODE_REASONS,
+} from "../../schemas/errors.ts";
 
 // Why relay-intake dead-lettered a Relay message. The list is closed: each code ends up in
 // the DLQ `reason` header and the `reason` label of the invalid/dead-lettered metrics, so
@@ -7,22 +11,10 @@ import type { DecodeReason } from "../../schemas/errors.ts";
 
 /** Decoder codes relay-intake can meet: Relay's msgpack and the event/user-report JSON. */
 export const INTAKE_DECODE_REASONS = [
-  "truncated-msgpack",
-  "trailing-bytes",
-  "invalid-msgpack",
-  "not-msgpack-map",
-  "non-string-key",
-  "missing-field",
-  "wrong-type",
-  "invalid-value",
-  "out-of-range",
-  "unknown-message-type",
-  "invalid-utf8",
-  "invalid-json",
-  "payload-not-json-object",
-  "payload-too-large",
-  "too-deep",
-] as const satisfies ReadonlyArray<DecodeReason>;
+  ...MSGPACK_DECODE_REASONS,
+  ...MESSAGE_VALUE_DECODE_REASONS,
+  ...PAYLOAD_DECODE_REASONS,
+] as const;
 
 export const INTAKE_RULE_REASONS = [
   /** The payload's `event_id` is not the message's (after removing dashes and case). */

@@ -1,10 +1,9 @@
 import type { Options } from "../../config/options.ts";
 import {
+  AbortWhenStopped,
   type Commit,
   CommitOffsets,
-  type FilteredPayload,
   type KafkaPayload,
-  type Message,
   type MessageValue,
   type Partition,
   type ProcessingStrategy,
@@ -67,39 +66,6 @@ export function storageBatchLimits(
 export function batchSlots(limits: StorageBatchLimits): (value: MessageValue<StorageItem>) => number {
   const rowsPerByte = limits.maxRows / limits.maxBytes;
   return (value) => Math.max(1, value.payload.source.payload.value.length * rowsPerByte);
-}
-
-/** Aborts the chain's store retries once it is joined or terminated: nothing it holds can commit then. */
-class AbortWhenStopped<T> implements ProcessingStrategy<T> {
-  constructor(
-    private readonly inner: ProcessingStrategy<T>,
-    private readonly stop: AbortController,
-  ) {}
-
-  submit(message: Message<T | FilteredPayload>): void {
-    this.inner.submit(message);
-  }
-
-  poll(): void {
-    this.inner.poll();
-  }
-
-  close(): void {
-    this.inner.close();
-  }
-
-  async join(timeoutMs?: number): Promise<void> {
-    try {
-      await this.inner.join(timeoutMs);
-    } finally {
-      this.stop.abort();
-    }
-  }
-
-  terminate(): void {
-    this.stop.abort();
-    this.inner.terminate();
-  }
 }
 
 class StorageStrategyFactory implements ProcessingStrategyFactory<KafkaPayload> {

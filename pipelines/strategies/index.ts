@@ -1,3 +1,4 @@
+export { AbortWhenStopped } from "./abort-when-stopped.ts";
 export { Batch, type BatchOptions, Unbatch, type ValuesBatch } from "./batch.ts";
 export { CommitOffsets, type CommitOffsetsOptions } from "./commit-offsets.ts";
 export { Filter, type FilterOptions } from "./filter.ts";

@@ -39,7 +39,12 @@ const ERRORS_NOT_EMITTED: Readonly<Record<string, unknown[]>> = {
     },
   ],
   store_past_timestamp: [
-    { type: "past_timestamp", name: "timestamp", sdk_time: "2000-01-03T00:00:00+00:00", server_time: "2000-03-03T00:00:00+00:00" },
+    {
+      type: "past_timestamp",
+      name: "timestamp",
+      sdk_time: "2000-01-03T00:00:00+00:00",
+      server_time: "2000-03-03T00:00:00+00:00",
+    },
   ],
   store_grouping_config: [],
 };
@@ -100,11 +105,14 @@ function resolvePlaceholders(expected: unknown, actual: unknown): unknown {
     return PLACEHOLDERS[expected]?.(actual) ? actual : expected;
   }
   if (Array.isArray(expected)) {
-    return expected.map((item, index) => resolvePlaceholders(item, Array.isArray(actual) ? actual[index] : undefined));
+    return expected.map((item, index) =>
+      resolvePlaceholders(item, Array.isArray(actual) ? actual[index] : undefined),
+    );
   }
   if (isRecord(expected)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(expected)) out[key] = resolvePlaceholders(expected[key], isRecord(actual) ? actual[key] : undefined);
+    for (const key of Object.keys(expected))
+      out[key] = resolvePlaceholders(expected[key], isRecord(actual) ? actual[key] : undefined);
     return out;
   }
   return expected;
@@ -131,7 +139,9 @@ function subsetMismatch(expected: unknown, actual: unknown, path: string): strin
     }
     return undefined;
   }
-  return Object.is(expected, actual) || expected === actual ? undefined : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+  return Object.is(expected, actual) || expected === actual
+    ? undefined
+    : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
 function valueAt(root: unknown, dotted: string): unknown {
@@ -200,7 +210,8 @@ describe("Relay normalization vectors", () => {
       let expected = load(vector.name, "expected");
       // A value that normalization removed shows as `__value__: null` beside its meta; vectors
       // that assert only the meta leave `__value__` out.
-      if (isRecord(expected) && !Object.hasOwn(expected, "__value__") && actual.__value__ === null) delete actual.__value__;
+      if (isRecord(expected) && !Object.hasOwn(expected, "__value__") && actual.__value__ === null)
+        delete actual.__value__;
       const compared = isRecord(expected) ? actual : actual.__value__;
       switch (vector.mode) {
         case "rejected":
@@ -228,8 +239,12 @@ describe("Relay normalization vectors", () => {
   }
 
   afterAll(() => {
-    const lines = [...total.keys()].sort().map((group) => `  ${group}: ${passed.get(group) ?? 0}/${total.get(group)}`);
+    const lines = [...total.keys()]
+      .sort()
+      .map((group) => `  ${group}: ${passed.get(group) ?? 0}/${total.get(group)}`);
     const all = [...passed.values()].reduce((sum, count) => sum + count, 0);
-    process.stdout.write(`normalization vectors passed per scope:\n${lines.join("\n")}\n  total: ${all}/${vectors.length}\n`);
+    process.stdout.write(
+      `normalization vectors passed per scope:\n${lines.join("\n")}\n  total: ${all}/${vectors.length}\n`,
+    );
   });
 });

@@ -50,7 +50,7 @@ const EVENTS = Number(process.env.INGEST_E2E_EVENTS ?? 100_000);
 const RATE = Number(process.env.INGEST_E2E_RATE ?? 500);
 const SEED = Number(process.env.INGEST_E2E_SEED ?? Date.now() % 1_000_000);
 const requested = process.env.INGEST_E2E_FAULTS;
-const faults: ReadonlySet<Fault> = new Set(
+const faults: ReadonlySet<Fault> = new Set<Fault>(
   requested === undefined || requested === ""
     ? DEFAULT_FAULTS
     : requested === "all"

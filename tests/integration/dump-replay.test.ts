@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Admin, type IHeaders, type Kafka, logLevel, type Producer } from "kafkajs";
+import type { Admin, IHeaders, Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDump } from "../../cli/commands/dump.ts";
+import { type DumpFlags, runDump } from "../../cli/commands/dump.ts";
 import { runReplay } from "../../cli/commands/replay.ts";
 import { loadOptions } from "../../config/options.ts";
 import { headersOf } from "../../consumers/kafka-fetch-buffer.ts";
@@ -32,7 +32,7 @@ const prefix = uniqueName("dumprep");
 const source = `${prefix}_source`;
 const base = Date.now() - 60 * 60 * 1000;
 
-interface Record_ {
+interface TopicRecord {
   readonly partition: number;
   readonly offset: number;
   readonly timestamp: number;
@@ -40,6 +40,11 @@ interface Record_ {
   readonly value: Buffer | null;
   readonly headers: ReadonlyArray<readonly [string, Buffer]>;
 }
+
+const dumpLines: string[] = [];
+/** `runDump` in process, its summary line kept for the assertions instead of printed. */
+const dump = (flags: DumpFlags) =>
+  runDump(flags, options, silentLogger(), undefined, (line) => dumpLines.push(line));
 
 let kafka: Kafka;
 let admin: Admin;
@@ -52,9 +57,9 @@ async function createTopic(topic: string, partitions = PARTITIONS): Promise<void
 }
 
 /** Every record of `topic`, read with a plain kafkajs consumer, sorted by (partition, offset). */
-async function readTopic(topic: string, expected: number): Promise<Record_[]> {
+async function readTopic(topic: string, expected: number): Promise<TopicRecord[]> {
   const consumer = kafka.consumer({ groupId: `${prefix}_check_${randomUUID()}`, maxWaitTimeInMs: 100 });
-  const records: Record_[] = [];
+  const records: TopicRecord[] = [];
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   let done: () => void = () => {};
@@ -90,7 +95,7 @@ async function readDump(file: string): Promise<{ topic: string; messages: Dumped
 }
 
 /** Key, value and headers as comparable text (hex), independent of where they landed. */
-function content(record: Pick<Record_, "key" | "value" | "headers">): string {
+function content(record: Pick<TopicRecord, "key" | "value" | "headers">): string {
   return JSON.stringify([
     record.key?.toString("hex") ?? null,
     record.value?.toString("hex") ?? null,
@@ -139,7 +144,9 @@ describe("ingest dump and ingest replay on Kafka", () => {
     const dumped = await ingest(["dump", "--topic", source, "--out", file], ENV, 120_000);
     expect(dumped.stderr).not.toMatch(/"level":(50|60)/);
     expect(dumped.code).toBe(0);
-    expect(dumped.stdout).toMatch(new RegExp(`ingest dump ${source}: messages ${COUNT}, partitions ${PARTITIONS}`));
+    expect(dumped.stdout).toMatch(
+      new RegExp(`ingest dump ${source}: messages ${COUNT}, partitions ${PARTITIONS}`),
+    );
 
     // The dump holds exactly what the broker holds, with partition, offset and timestamp.
     const dump = await readDump(file);
@@ -175,33 +182,48 @@ describe("ingest dump and ingest replay on Kafka", () => {
     expect(inPartition1.length).toBeGreaterThan(4);
 
     const offsetsFile = join(dir, "offsets.jsonl");
-    const sliced = await runDump(
-      { topic: source, partitions: [1], fromOffset: 1, toOffset: 4, out: offsetsFile },
-      options,
-      silentLogger(),
-    );
+    const sliced = await dump({
+      topic: source,
+      partitions: [1],
+      fromOffset: 1,
+      toOffset: 4,
+      out: offsetsFile,
+    });
     expect(sliced).toEqual({ messages: 3, interrupted: false });
+    expect(dumpLines.at(-1)).toMatch(
+      new RegExp(`^ingest dump ${source}: messages 3, partitions 1 in .* -> ${offsetsFile}$`),
+    );
     expect((await readDump(offsetsFile)).messages).toEqual(inPartition1.slice(1, 4));
 
     // [base + 30 s, base + 60 s): exactly the records i = 30..59, across all partitions.
     const timeFile = join(dir, "time.jsonl");
-    await runDump(
-      { topic: source, fromTimestamp: base + 30_000, toTimestamp: base + 60_000, out: timeFile },
-      options,
-      silentLogger(),
-    );
+    await dump({ topic: source, fromTimestamp: base + 30_000, toTimestamp: base + 60_000, out: timeFile });
     const window = (await readDump(timeFile)).messages;
     expect(window.map((m) => m.timestamp).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 30 }, (_, i) => base + (30 + i) * 1000),
     );
 
     const capFile = join(dir, "cap.jsonl");
-    const capped = await runDump({ topic: source, maxMessages: 7, out: capFile }, options, silentLogger());
+    const capped = await dump({ topic: source, maxMessages: 7, out: capFile });
     expect(capped.messages).toBe(7);
     expect((await readDump(capFile)).messages).toHaveLength(7);
 
+    // Stopped (Ctrl+C) before it finished: the file has no end line and reads as truncated.
+    const stoppedFile = join(dir, "stopped.jsonl");
+    const stop = new AbortController();
+    stop.abort();
+    const stopped = await runDump(
+      { topic: source, out: stoppedFile },
+      options,
+      silentLogger(),
+      stop.signal,
+      () => {},
+    );
+    expect(stopped.interrupted).toBe(true);
+    await expect(readDump(stoppedFile)).rejects.toMatchObject({ reason: "truncated" });
+
     const emptyFile = join(dir, "empty.jsonl");
-    await runDump({ topic: source, fromTimestamp: Date.now() + 3_600_000, out: emptyFile }, options, silentLogger());
+    await dump({ topic: source, fromTimestamp: Date.now() + 3_600_000, out: emptyFile });
     expect((await readDump(emptyFile)).messages).toEqual([]);
   });
 
@@ -212,7 +234,14 @@ describe("ingest dump and ingest replay on Kafka", () => {
     const output = { out: (line: string) => lines.push(line) };
 
     const dry = await runReplay(
-      { topic: source, fromTimestamp: base, toTimestamp: base + 20_000, into: "kafka", toTopic: target, dryRun: true },
+      {
+        topic: source,
+        fromTimestamp: base,
+        toTimestamp: base + 20_000,
+        into: "kafka",
+        toTopic: target,
+        dryRun: true,
+      },
       options,
       silentLogger(),
       undefined,
@@ -223,7 +252,14 @@ describe("ingest dump and ingest replay on Kafka", () => {
 
     const started = performance.now();
     const real = await runReplay(
-      { topic: source, fromTimestamp: base, toTimestamp: base + 20_000, into: "kafka", toTopic: target, rate: 50 },
+      {
+        topic: source,
+        fromTimestamp: base,
+        toTimestamp: base + 20_000,
+        into: "kafka",
+        toTopic: target,
+        rate: 50,
+      },
       options,
       silentLogger(),
       undefined,
@@ -250,7 +286,7 @@ describe("ingest dump and ingest replay on Kafka", () => {
     expect(intoItself.stderr).toContain("needs --to-topic");
 
     const file = join(dir, "for-missing.jsonl");
-    await runDump({ topic: source, maxMessages: 1, out: file }, options, silentLogger());
+    await dump({ topic: source, maxMessages: 1, out: file });
     const noTopic = await ingest(["replay", "--from-file", file, "--to-topic", `${prefix}_nope`], ENV);
     expect(noTopic.code).toBe(2);
     expect(noTopic.stderr).toContain("does not exist");

@@ -19,6 +19,7 @@ export const FAULTS = [
   "kafka-restart",
   "clickhouse-stop",
   "redis-restart",
+  "redis-restart-eager",
   "rebalance",
   "hostile",
 ] as const;

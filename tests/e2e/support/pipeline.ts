@@ -50,8 +50,10 @@ export class Pipeline {
   readonly options: Options;
   readonly clickhouse: ClickHouseClient;
   readonly admin: KafkaAdmin;
-  private readonly producers: KafkaProducerFactory;
-  readonly producer: Producer;
+  private producers: KafkaProducerFactory;
+  private producer: Producer;
+  /** Bumped on every producer reset, so concurrent failures reset once. */
+  private producerGeneration = 0;
   readonly lagSamples: LagSample[] = [];
   private lagTimer: NodeJS.Timeout | undefined;
 
@@ -102,10 +104,31 @@ export class Pipeline {
     );
   }
 
-  /** Produces a message to ingest-events; resolves after the broker acknowledged it. */
+  /**
+   * Produces a message to ingest-events; resolves after the broker acknowledged it. On a
+   * failure the producer is replaced: after a broker restart kafkajs's idempotent producer
+   * can be left refusing every send (OUT_OF_ORDER_SEQUENCE_NUMBER, not retriable), and
+   * Relay's own producer would reconnect too. The caller retries.
+   */
   async produce(payload: KafkaPayload): Promise<void> {
-    await this.producer.produce(this.inputTopic, payload);
+    const generation = this.producerGeneration;
+    try {
+      await this.producer.produce(this.inputTopic, payload);
+    } catch (error) {
+      if (generation === this.producerGeneration) {
+        this.producerGeneration += 1;
+        this.producerResets += 1;
+        const old = this.producers;
+        this.producers = createKafkaProducerFactory(this.options, { logger: silentLogger() });
+        this.producer = this.producers("e2e-relay");
+        void old.close().catch(() => undefined);
+      }
+      throw error;
+    }
   }
+
+  /** How often produce() replaced its producer after a failure. */
+  producerResets = 0;
 
   group(consumer: ConsumerName): string {
     return this.topology.group(consumer);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { NormalizeConfig } from "../../../consumers/normalize/config.ts";
-import { isRejected, normalizeEvent, type NormalizeResult, toStoredEvent } from "../../../consumers/normalize/normalize.ts";
+import {
+  isRejected,
+  type NormalizeResult,
+  normalizeEvent,
+  toStoredEvent,
+} from "../../../consumers/normalize/normalize.ts";
 import { hostileEvent, seededRandom } from "./generators.ts";
 
 const CONFIG: NormalizeConfig = {
@@ -19,21 +24,37 @@ const CONFIG: NormalizeConfig = {
 const EVENTS = Number(process.env.FUZZ_EVENTS ?? 100_000);
 const REJECT_REASONS = new Set(["stale_timestamp", "invalid_transaction", "invalid_event", "too_deep"]);
 const LEVELS = new Set(["debug", "info", "warning", "error", "fatal"]);
-const TYPES = new Set(["error", "default", "csp", "hpkp", "expectct", "expectstaple", "nel", "transaction", "userreportv2"]);
+const TYPES = new Set([
+  "error",
+  "default",
+  "csp",
+  "hpkp",
+  "expectct",
+  "expectstaple",
+  "nel",
+  "transaction",
+  "userreportv2",
+]);
 
 /**
  * The shape every normalized event has, whatever came in. `serialize` also round-trips the
  * stored form through JSON (done for a sample: it costs as much as normalizing).
  */
 function invalidity(result: NormalizeResult, serialize: boolean): string | undefined {
-  if (isRejected(result)) return REJECT_REASONS.has(result.rejected.reason) ? undefined : `unknown rejection ${result.rejected.reason}`;
-  const event = serialize ? (JSON.parse(JSON.stringify(toStoredEvent(result))) as Record<string, unknown>) : result.event;
+  if (isRejected(result))
+    return REJECT_REASONS.has(result.rejected.reason)
+      ? undefined
+      : `unknown rejection ${result.rejected.reason}`;
+  const event = serialize
+    ? (JSON.parse(JSON.stringify(toStoredEvent(result))) as Record<string, unknown>)
+    : result.event;
   if (typeof event.event_id !== "string" || !/^[0-9a-f]{32}$/.test(event.event_id)) return "bad event_id";
   if (!Number.isFinite(event.timestamp) || !Number.isFinite(event.received)) return "bad timestamps";
   if (!LEVELS.has(event.level as string)) return `bad level ${String(event.level)}`;
   if (!TYPES.has(event.type as string)) return `bad type ${String(event.type)}`;
   if (typeof event.platform !== "string" || typeof event.logger !== "string") return "bad platform or logger";
-  if (typeof result.derived.title !== "string" || typeof result.derived.culprit !== "string") return "bad derived fields";
+  if (typeof result.derived.title !== "string" || typeof result.derived.culprit !== "string")
+    return "bad derived fields";
   if (!Array.isArray(result.errors)) return "errors is not a list";
   return undefined;
 }
@@ -53,7 +74,8 @@ describe("normalizer under hostile input", () => {
         const result = normalizeEvent(input, CONFIG);
         if (isRejected(result)) rejected++;
         problem = invalidity(result, i % 5 === 0);
-        if (problem === undefined && inputBefore !== undefined && JSON.stringify(input) !== inputBefore) problem = "input was mutated";
+        if (problem === undefined && inputBefore !== undefined && JSON.stringify(input) !== inputBefore)
+          problem = "input was mutated";
       } catch (error) {
         problem = `threw ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
       }
@@ -73,7 +95,10 @@ describe("normalizer under hostile input", () => {
     ) as unknown;
     const result = normalizeEvent(input, CONFIG);
     expect(isRejected(result)).toBe(false);
-    const event = JSON.parse(JSON.stringify(toStoredEvent(result as never))) as Record<string, Record<string, unknown>>;
+    const event = JSON.parse(JSON.stringify(toStoredEvent(result as never))) as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(Object.hasOwn(event.extra as object, "__proto__")).toBe(true);
     expect(Object.getPrototypeOf(event.extra)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

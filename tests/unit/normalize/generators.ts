@@ -26,11 +26,23 @@ function int(random: Random, max: number): number {
 
 /** An own property even for `__proto__` (as JSON.parse creates it). */
 function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__")
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
-const HOSTILE_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "values", "type", "", " "];
+const HOSTILE_KEYS = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
+  "values",
+  "type",
+  "",
+  " ",
+];
 
 const HOSTILE_STRINGS = [
   "",
@@ -114,7 +126,11 @@ export function hostileValue(random: Random, depth = 0): unknown {
   const object: Record<string, unknown> = {};
   const count = int(random, 5);
   for (let i = 0; i < count; i++) {
-    put(object, random() < 0.2 ? pick(random, HOSTILE_KEYS) : hostileString(random).slice(0, 12), hostileValue(random, depth + 1));
+    put(
+      object,
+      random() < 0.2 ? pick(random, HOSTILE_KEYS) : hostileString(random).slice(0, 12),
+      hostileValue(random, depth + 1),
+    );
   }
   return object;
 }
@@ -176,7 +192,18 @@ const TOP_LEVEL_KEYS = [
 
 function frame(random: Random): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ["function", "filename", "abs_path", "module", "lineno", "in_app", "vars", "pre_context", "context_line", "symbol"]) {
+  for (const key of [
+    "function",
+    "filename",
+    "abs_path",
+    "module",
+    "lineno",
+    "in_app",
+    "vars",
+    "pre_context",
+    "context_line",
+    "symbol",
+  ]) {
     if (random() < 0.4) put(out, key, random() < 0.8 ? sdkValue(random, key) : hostileValue(random));
   }
   return out;
@@ -188,7 +215,14 @@ function sdkValue(random: Random, key: string): unknown {
       return pick(random, ["main", "?", "<unknown>", hostileString(random)]);
     case "filename":
     case "abs_path":
-      return pick(random, ["app.py", "http://a.com/x.js", "https://a.com/", "file:///tmp/a", "app:///x", hostileString(random)]);
+      return pick(random, [
+        "app.py",
+        "http://a.com/x.js",
+        "https://a.com/",
+        "file:///tmp/a",
+        "app:///x",
+        hostileString(random),
+      ]);
     case "lineno":
       return pick(random, [1, 42, -1, 2.5, "3"]);
     case "in_app":
@@ -208,7 +242,12 @@ function shaped(random: Random, key: string): unknown {
     case "sentry.interfaces.Exception": {
       if (random() < 0.01) {
         // Huge: many exceptions with many small frames.
-        return { values: Array.from({ length: 300 }, (_, i) => ({ type: `E${i}`, stacktrace: { frames: Array.from({ length: 20 }, (_, j) => ({ function: `f${j}`, lineno: j })) } })) };
+        return {
+          values: Array.from({ length: 300 }, (_, i) => ({
+            type: `E${i}`,
+            stacktrace: { frames: Array.from({ length: 20 }, (_, j) => ({ function: `f${j}`, lineno: j })) },
+          })),
+        };
       }
       return {
         values: Array.from({ length: int(random, 4) }, () => ({
@@ -217,15 +256,33 @@ function shaped(random: Random, key: string): unknown {
           stacktrace: {
             frames:
               random() < 0.01
-                ? Array.from({ length: 600 }, (_, j) => ({ function: `f${j}`, in_app: j % 2 === 0, vars: { j } }))
+                ? Array.from({ length: 600 }, (_, j) => ({
+                    function: `f${j}`,
+                    in_app: j % 2 === 0,
+                    vars: { j },
+                  }))
                 : Array.from({ length: int(random, 8) }, () => frame(random)),
           },
-          mechanism: random() < 0.3 ? { type: hostileValue(random), meta: { errno: { number: int(random, 140) }, signal: { number: int(random, 32), code: int(random, 3) } } } : undefined,
+          mechanism:
+            random() < 0.3
+              ? {
+                  type: hostileValue(random),
+                  meta: {
+                    errno: { number: int(random, 140) },
+                    signal: { number: int(random, 32), code: int(random, 3) },
+                  },
+                }
+              : undefined,
         })),
       };
     }
     case "breadcrumbs":
-      if (random() < 0.01) return Array.from({ length: 2000 }, (_, i) => ({ timestamp: 1_700_000_000 + i, message: `m${i}`, data: { i } }));
+      if (random() < 0.01)
+        return Array.from({ length: 2000 }, (_, i) => ({
+          timestamp: 1_700_000_000 + i,
+          message: `m${i}`,
+          data: { i },
+        }));
       return Array.from({ length: int(random, 5) }, () => ({
         timestamp: pick(random, [1_700_000_000, -1, "bad", 1e13]),
         type: hostileValue(random),
@@ -241,7 +298,10 @@ function shaped(random: Random, key: string): unknown {
       return {
         url: hostileString(random),
         method: hostileValue(random),
-        headers: random() < 0.5 ? { "user-agent": hostileString(random), Cookie: hostileString(random) } : hostileValue(random),
+        headers:
+          random() < 0.5
+            ? { "user-agent": hostileString(random), Cookie: hostileString(random) }
+            : hostileValue(random),
         data: random() < 0.5 ? '{"a": [1, 2]}' : hostileValue(random),
         env: { REMOTE_ADDR: pick(random, ["1.2.3.4", "{{auto}}", "::1", hostileString(random)]) },
         cookies: hostileValue(random),
@@ -249,18 +309,49 @@ function shaped(random: Random, key: string): unknown {
       };
     case "contexts": {
       const contexts: Record<string, unknown> = {};
-      for (const name of ["os", "runtime", "browser", "device", "trace", "reprocessing", "__proto__", "custom"]) {
-        if (random() < 0.4) put(contexts, name, random() < 0.7 ? { raw_description: hostileString(random), name: hostileValue(random), type: hostileValue(random) } : hostileValue(random));
+      for (const name of [
+        "os",
+        "runtime",
+        "browser",
+        "device",
+        "trace",
+        "reprocessing",
+        "__proto__",
+        "custom",
+      ]) {
+        if (random() < 0.4)
+          put(
+            contexts,
+            name,
+            random() < 0.7
+              ? {
+                  raw_description: hostileString(random),
+                  name: hostileValue(random),
+                  type: hostileValue(random),
+                }
+              : hostileValue(random),
+          );
       }
       return contexts;
     }
     case "user":
-      return { id: hostileValue(random), ip_address: pick(random, ["{{auto}}", "1.2.3.4", hostileString(random)]), extra_key: hostileValue(random) };
+      return {
+        id: hostileValue(random),
+        ip_address: pick(random, ["{{auto}}", "1.2.3.4", hostileString(random)]),
+        extra_key: hostileValue(random),
+      };
     case "extra":
       return random() < 0.05 ? { deep: deeplyNested(20), big: "z".repeat(30_000) } : hostileValue(random);
     case "timestamp":
     case "start_timestamp":
-      return pick(random, [1_700_000_000, -5, 1e13, "2023-01-01T00:00:00Z", hostileString(random), hostileValue(random)]);
+      return pick(random, [
+        1_700_000_000,
+        -5,
+        1e13,
+        "2023-01-01T00:00:00Z",
+        hostileString(random),
+        hostileValue(random),
+      ]);
     default:
       return hostileValue(random);
   }
@@ -272,7 +363,8 @@ export function hostileEvent(random: Random): unknown {
   const event: Record<string, unknown> = {};
   const count = int(random, 12);
   for (let i = 0; i < count; i++) {
-    const key = random() < 0.85 ? pick(random, TOP_LEVEL_KEYS) : pick(random, [...HOSTILE_KEYS, hostileString(random)]);
+    const key =
+      random() < 0.85 ? pick(random, TOP_LEVEL_KEYS) : pick(random, [...HOSTILE_KEYS, hostileString(random)]);
     put(event, key, random() < 0.7 ? shaped(random, key) : hostileValue(random));
   }
   if (random() < 0.005) put(event, "extra", { nested: deeplyNested(int(random, 300)) });
@@ -296,27 +388,53 @@ export function sdkEvent(random: Random, index: number): Record<string, unknown>
     platform,
     timestamp: pick(random, [1_704_067_190, 1_704_067_200 + 3600, 1_700_000_000, "2023-12-31T23:59:00Z"]),
     level: pick(random, ["error", "warning", "warn", 30, "fatal"]),
-    logger: pick(random, ["root", "com.example.very.long.package.name.that.goes.on.and.on.Service.Handler.Inner", " padded "]),
+    logger: pick(random, [
+      "root",
+      "com.example.very.long.package.name.that.goes.on.and.on.Service.Handler.Inner",
+      " padded ",
+    ]),
     release: pick(random, ["1.0.0", " 2.0 ", "latest", undefined]),
     environment: pick(random, ["production", "", "none", undefined]),
     dist: pick(random, ["1", " ", "a b", undefined]),
     server_name: "web-1",
     transaction: pick(random, ["/api/users", undefined]),
-    tags: pick(random, [{ browser: "Chrome", environment: "prod", release: "x" }, [["a", "b"], ["a", "c"], ["", "x"], ["k".repeat(250), "v"]]]),
+    tags: pick(random, [
+      { browser: "Chrome", environment: "prod", release: "x" },
+      [
+        ["a", "b"],
+        ["a", "c"],
+        ["", "x"],
+        ["k".repeat(250), "v"],
+      ],
+    ]),
     user: pick(random, [{ id: 42, email: "a@b.c", plan: "pro" }, { ip_address: "{{auto}}" }, undefined]),
     request: {
       url: "https://example.com/path?q=1#frag",
       method: "post",
-      headers: { "User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0.0.0", Cookie: "a=1; b=2", "Content-Type": "text/plain; charset=utf-8" },
+      headers: {
+        "User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120.0.0.0",
+        Cookie: "a=1; b=2",
+        "Content-Type": "text/plain; charset=utf-8",
+      },
       data: pick(random, ['{"k": 1}', "a=1&b=2", "plain"]),
       env: { REMOTE_ADDR: "10.0.0.1" },
     },
     contexts: {
-      os: { raw_description: pick(random, ["Microsoft Windows 10.0.19041", "Linux 5.15.0 Ubuntu 22.04", "iOS 17.1"]) },
+      os: {
+        raw_description: pick(random, [
+          "Microsoft Windows 10.0.19041",
+          "Linux 5.15.0 Ubuntu 22.04",
+          "iOS 17.1",
+        ]),
+      },
       runtime: { raw_description: ".NET Framework 4.7.3056.0", build: "461814" },
       custom: { anything: [1, 2, { three: 3 }] },
     },
-    breadcrumbs: Array.from({ length: int(random, 5) }, (_, i) => ({ timestamp: 1_704_067_100 + i, message: `crumb ${i}`, data: { i } })),
+    breadcrumbs: Array.from({ length: int(random, 5) }, (_, i) => ({
+      timestamp: 1_704_067_100 + i,
+      message: `crumb ${i}`,
+      data: { i },
+    })),
     extra: { attempt: int(random, 5), blob: "x".repeat(int(random, 20_000)) },
     exception: {
       values: [

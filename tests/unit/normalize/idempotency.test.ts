@@ -64,11 +64,17 @@ function relayItselfUnstable(stored: unknown): boolean {
 }
 
 function fixtureEvents(): [string, unknown][] {
-  const index = JSON.parse(readFileSync(join(FIXTURES, "index.json"), "utf8")) as { name: string; scope: string }[];
+  const index = JSON.parse(readFileSync(join(FIXTURES, "index.json"), "utf8")) as {
+    name: string;
+    scope: string;
+  }[];
   return index
     .filter((vector) => /^(store|validate|parse$|trimming-only|unit:RemoveOtherProcessor)/.test(vector.scope))
     .filter((vector) => vector.scope !== "store-python-raw")
-    .map((vector) => [vector.name, JSON.parse(readFileSync(join(FIXTURES, `${vector.name}.input.json`), "utf8")) as unknown]);
+    .map((vector) => [
+      vector.name,
+      JSON.parse(readFileSync(join(FIXTURES, `${vector.name}.input.json`), "utf8")) as unknown,
+    ]);
 }
 
 describe("normalizing a normalized event changes nothing", () => {

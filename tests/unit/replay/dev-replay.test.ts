@@ -68,13 +68,22 @@ describe("replay into the dev pipeline", () => {
     const other = join(dir, "restart-other.jsonl");
     const zero = groupingEvents()[3]!;
     await writeRelayDump(other, [
-      { ...zero, body: { ...zero.body, exception: { values: [{ type: "ZeroDivisionError", value: "division by zero" }] } } },
+      {
+        ...zero,
+        body: {
+          ...zero.body,
+          exception: { values: [{ type: "ZeroDivisionError", value: "division by zero" }] },
+        },
+      },
     ]);
     const sqlite = join(dir, "restart.sqlite");
     const options = loadOptions({}, { logLevel: "silent" });
     const replay = async (from: string) =>
-      (await runReplay({ fromFile: from, into: "dev", sqlite }, options, silentLogger(), undefined, { out: () => {} }))
-        .dev?.projects[0];
+      (
+        await runReplay({ fromFile: from, into: "dev", sqlite }, options, silentLogger(), undefined, {
+          out: () => {},
+        })
+      ).dev?.projects[0];
 
     const first = await replay(file);
     expect(first).toMatchObject({ events: 6, issues: 3 });
@@ -125,8 +134,12 @@ describe("replay into the dev pipeline", () => {
     expect(text).toContain("dev pipeline: 6 stored events in 3 issues");
     expect(text).toMatch(/TypeError: 'NoneType' object is not subscriptable {2}\(app\.users in load_user\)/);
     // TypeError (3) and ValueError (1) merge; the two KeyErrors split: every event moves.
-    expect(text).toContain("grouping comparison: 6 of 6 events would change group (3 groups now, 3 with the other settings)");
-    expect(text).toMatch(/split {2}project 1 \w{12} \(2 events, "KeyError: 'alpha'"\) -> \w{12} \(1\), \w{12} \(1\)/);
+    expect(text).toContain(
+      "grouping comparison: 6 of 6 events would change group (3 groups now, 3 with the other settings)",
+    );
+    expect(text).toMatch(
+      /split {2}project 1 \w{12} \(2 events, "KeyError: 'alpha'"\) -> \w{12} \(1\), \w{12} \(1\)/,
+    );
     expect(text).toMatch(/merge {2}project 1 \w{12} \(3\) \+ \w{12} \(1\) -> \w{12} \(4 events, "TypeError/);
   });
 

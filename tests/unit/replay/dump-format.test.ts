@@ -46,7 +46,14 @@ const messages: DumpedMessage[] = [
     ],
   },
   { partition: 0, offset: 11, timestamp: 0, key: null, value: Buffer.alloc(0), headers: [] },
-  { partition: 0, offset: 12, timestamp: 1, key: Buffer.alloc(0), value: null, headers: [["e", Buffer.alloc(0)]] },
+  {
+    partition: 0,
+    offset: 12,
+    timestamp: 1,
+    key: Buffer.alloc(0),
+    value: null,
+    headers: [["e", Buffer.alloc(0)]],
+  },
   { partition: 2, offset: 0, timestamp: 5, key: randomBytes(16), value: randomBytes(100_000), headers: [] },
 ];
 
@@ -152,9 +159,10 @@ describe("dump file format", () => {
     const badLine = join(dir, "bad-line.jsonl");
     writeFileSync(
       badLine,
-      [JSON.stringify(header), JSON.stringify({ partition: 0, offset: 1, timestamp: 1, key: null, value: "!!", headers: [] })].join(
-        "\n",
-      ),
+      [
+        JSON.stringify(header),
+        JSON.stringify({ partition: 0, offset: 1, timestamp: 1, key: null, value: "!!", headers: [] }),
+      ].join("\n"),
     );
     const bad = await readError(badLine);
     expect(bad.reason).toBe("bad-record");
@@ -163,14 +171,23 @@ describe("dump file format", () => {
     const wrongCount = join(dir, "wrong-count.jsonl");
     writeFileSync(
       wrongCount,
-      [JSON.stringify(header), encodeDumpLine(messages[1] as DumpedMessage), '{"end":true,"messages":2}', ""].join("\n"),
+      [
+        JSON.stringify(header),
+        encodeDumpLine(messages[1] as DumpedMessage),
+        '{"end":true,"messages":2}',
+        "",
+      ].join("\n"),
     );
     expect((await readError(wrongCount)).reason).toBe("count-mismatch");
 
     const after = join(dir, "after-end.jsonl");
     writeFileSync(
       after,
-      [JSON.stringify(header), '{"end":true,"messages":0}', encodeDumpLine(messages[1] as DumpedMessage)].join("\n"),
+      [
+        JSON.stringify(header),
+        '{"end":true,"messages":0}',
+        encodeDumpLine(messages[1] as DumpedMessage),
+      ].join("\n"),
     );
     expect((await readError(after)).reason).toBe("data-after-end");
   });

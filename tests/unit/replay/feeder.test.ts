@@ -45,7 +45,9 @@ describe("ReplayFeeder", () => {
     const progress = new CountingProgress();
     const feeder = new ReplayFeeder(target, { maxInFlight: 10, progress, logger: silentLogger() });
     for (let i = 0; i < 3; i++) await feeder.offer(message(i));
-    expect(target.sent).toEqual([0, 1, 2].map((i) => ({ key: message(i).key, value: message(i).value, headers: message(i).headers })));
+    expect(target.sent).toEqual(
+      [0, 1, 2].map((i) => ({ key: message(i).key, value: message(i).value, headers: message(i).headers })),
+    );
     expect(progress.done).toBe(0);
     for (const p of target.pending) p.resolve();
     expect(await feeder.finish()).toEqual({ read: 3, produced: 3, skipped: 0, failed: 0 });
@@ -54,7 +56,11 @@ describe("ReplayFeeder", () => {
 
   it("waits while maxInFlight sends are unacknowledged", async () => {
     const target = new ManualTarget();
-    const feeder = new ReplayFeeder(target, { maxInFlight: 2, progress: new CountingProgress(), logger: silentLogger() });
+    const feeder = new ReplayFeeder(target, {
+      maxInFlight: 2,
+      progress: new CountingProgress(),
+      logger: silentLogger(),
+    });
     await feeder.offer(message(0));
     let third = false;
     const second = feeder.offer(message(1)).then(() => {
@@ -71,7 +77,11 @@ describe("ReplayFeeder", () => {
 
   it("skips tombstones, counts refused sends as failed and goes on", async () => {
     const target = new ManualTarget();
-    const feeder = new ReplayFeeder(target, { maxInFlight: 100, progress: new CountingProgress(), logger: silentLogger() });
+    const feeder = new ReplayFeeder(target, {
+      maxInFlight: 100,
+      progress: new CountingProgress(),
+      logger: silentLogger(),
+    });
     await feeder.offer(message(0));
     await feeder.offer(message(1, null));
     await feeder.offer(message(2));
@@ -82,7 +92,11 @@ describe("ReplayFeeder", () => {
   });
 
   it("counts without sending in a dry run", async () => {
-    const feeder = new ReplayFeeder(null, { maxInFlight: 1, progress: new CountingProgress(), logger: silentLogger() });
+    const feeder = new ReplayFeeder(null, {
+      maxInFlight: 1,
+      progress: new CountingProgress(),
+      logger: silentLogger(),
+    });
     for (let i = 0; i < 4; i++) await feeder.offer(message(i, i === 3 ? null : undefined));
     expect(await feeder.finish()).toEqual({ read: 4, produced: 3, skipped: 1, failed: 0 });
   });

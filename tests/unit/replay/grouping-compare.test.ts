@@ -23,7 +23,14 @@ function compare(override: string, events = groupingEvents()) {
 describe("grouping comparison", () => {
   it("reports no change when the other settings group the same way", () => {
     const result = compare("fingerprintRules: ''\n");
-    expect(result).toMatchObject({ events: 6, changed: 0, groupsBefore: 3, groupsAfter: 3, splits: [], merges: [] });
+    expect(result).toMatchObject({
+      events: 6,
+      changed: 0,
+      groupsBefore: 3,
+      groupsAfter: 3,
+      splits: [],
+      merges: [],
+    });
   });
 
   it("reports no change when every hash changes but the groups stay the same", () => {
@@ -34,7 +41,9 @@ describe("grouping comparison", () => {
   });
 
   it("counts the events of merged groups", () => {
-    const result = compare("fingerprintRules: |\n  error.type:TypeError -> x\n  error.type:ValueError -> x\n");
+    const result = compare(
+      "fingerprintRules: |\n  error.type:TypeError -> x\n  error.type:ValueError -> x\n",
+    );
     expect(result).toMatchObject({ changed: 4, groupsBefore: 3, groupsAfter: 2, splits: [] });
     expect(result.merges).toHaveLength(1);
     expect(result.merges[0]).toMatchObject({ projectId: 1, events: 4 });

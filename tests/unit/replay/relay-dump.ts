@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { DUMP_FORMAT, DUMP_VERSION, type DumpedMessage, DumpWriter } from "../../../replay/dump-format.ts";
 import { relayEventMessage } from "../../../schemas/relay/build.ts";
 import { encodeRelayMessage, eventIdToKey } from "../../../schemas/relay/codec.ts";
-import { DUMP_FORMAT, DUMP_VERSION, type DumpedMessage, DumpWriter } from "../../../replay/dump-format.ts";
 
 // Dumps of `ingest-events` as Relay writes it (msgpack event messages keyed by the event
 // id's 16 bytes), for the replay tests that feed the dev pipeline.
@@ -13,7 +13,14 @@ export interface TestEvent {
 }
 
 function frame(fn: string, module: string, lineno: number): Record<string, unknown> {
-  return { function: fn, module, filename: `${module}.py`, abs_path: `/app/${module}.py`, lineno, in_app: true };
+  return {
+    function: fn,
+    module,
+    filename: `${module}.py`,
+    abs_path: `/app/${module}.py`,
+    lineno,
+    in_app: true,
+  };
 }
 
 function exceptionEvent(type: string, value: string, frames: ReadonlyArray<Record<string, unknown>>) {
@@ -66,7 +73,11 @@ export function relayRecord(event: TestEvent, offset: number): DumpedMessage {
 }
 
 /** Writes `events` as a dump of `topic` to `path`. */
-export async function writeRelayDump(path: string, events: ReadonlyArray<TestEvent>, topic = "ingest-events"): Promise<void> {
+export async function writeRelayDump(
+  path: string,
+  events: ReadonlyArray<TestEvent>,
+  topic = "ingest-events",
+): Promise<void> {
   const writer = await DumpWriter.open(path, {
     format: DUMP_FORMAT,
     version: DUMP_VERSION,
