@@ -73,6 +73,9 @@ function toDumped(partition: number, message: KafkaMessage): DumpedMessage {
   };
 }
 
+/** Consumer restarts after retriable failures before the read fails. */
+const MAX_RESTARTS = 5;
+
 export interface ReadOptions {
   /** Stop after this many messages in total. */
   readonly maxMessages?: number;
@@ -107,12 +110,17 @@ export async function readRanges(
   }
 
   const groupId = `ingest-dump-${randomUUID()}`;
+  let restarts = 0;
   const consumer = kafka.consumer({
     groupId,
     maxWaitTimeInMs: options.fetchMaxWaitMs,
     allowAutoTopicCreation: false,
-    retry: { retries: 5, restartOnFailure: async () => false },
+    // kafkajs restarts the consumer after retriable failures (a coordinator still loading,
+    // a broker restarting); a few times is patience, more is a broken cluster.
+    retry: { restartOnFailure: async () => ++restarts <= MAX_RESTARTS },
   });
+  // The next offset to hand on per partition: kept across restarts, so nothing is handed on twice.
+  const position = new Map([...pending.values()].map((r) => [r.partition, r.start]));
   let read = 0;
   let settle: (error?: unknown) => void = () => {};
   const finished = new Promise<void>((resolve, reject) => {
@@ -120,7 +128,16 @@ export async function readRanges(
   });
   const onAbort = () => settle();
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  consumer.on(consumer.events.CRASH, (event) => settle(event.payload.error));
+  consumer.on(consumer.events.CRASH, (event) => {
+    if (!event.payload.restart) settle(event.payload.error);
+  });
+  // Every (re)join starts each partition where this reader stands; with autoCommit off a
+  // kafkajs seek only moves the local position, so nothing is committed.
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    for (const [partition, offset] of position) {
+      if (pending.has(partition)) consumer.seek({ topic, partition, offset: String(offset) });
+    }
+  });
 
   const markDone = (partition: number) => {
     if (!pending.delete(partition)) return;
@@ -145,9 +162,10 @@ export async function readRanges(
           // After a seek, batches fetched before it are stale; the fetch after it brings the right ones.
           if (!isRunning() || isStale() || !pending.has(batch.partition)) return;
           const offset = Number(message.offset);
-          if (offset < range.start) continue;
+          if (offset < (position.get(batch.partition) ?? range.start)) continue;
           if (offset >= range.end) break;
           await onMessage(toDumped(batch.partition, message));
+          position.set(batch.partition, offset + 1);
           read += 1;
           // A rate-limited batch can take longer than the session timeout; kafkajs throttles this.
           await heartbeat();
@@ -160,9 +178,6 @@ export async function readRanges(
         if (Number(batch.lastOffset()) + 1 >= range.end) markDone(batch.partition);
       },
     });
-    for (const range of pending.values()) {
-      consumer.seek({ topic, partition: range.partition, offset: String(range.start) });
-    }
     await finished;
     return { read, interrupted: options.signal?.aborted === true && pending.size > 0 && read < cap };
   } finally {

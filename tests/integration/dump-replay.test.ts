@@ -12,6 +12,7 @@ import { silentLogger } from "../../observability/logger.ts";
 import { createKafkaClient, kafkaClientConfig } from "../../producers/kafka-client.ts";
 import { type DumpedMessage, openDump } from "../../replay/dump-format.ts";
 import { requireKafka, uniqueName } from "../helpers/services.ts";
+import { groupingEvents, relayRecord } from "../unit/replay/relay-dump.ts";
 import { ingest } from "./cli-support.ts";
 
 // `ingest dump` and `ingest replay` against the real Kafka: a topic with binary keys,
@@ -274,6 +275,47 @@ describe("ingest dump and ingest replay on Kafka", () => {
     const expected = original.filter((r) => r.timestamp < base + 20_000);
     const copy = await readTopic(target, 20);
     expect(copy.map(content).sort()).toEqual(expected.map(content).sort());
+  });
+
+  it("dumps Relay's ingest-events from Kafka and replays the dump into the dev pipeline, twice", async () => {
+    const relayTopic = `${prefix}_relay`;
+    await createTopic(relayTopic);
+    const events = groupingEvents();
+    const relayProducer = kafka.producer({ allowAutoTopicCreation: false });
+    await relayProducer.connect();
+    await relayProducer.send({
+      topic: relayTopic,
+      messages: events.map((event, i) => {
+        const record = relayRecord(event, i);
+        return { key: record.key, value: record.value };
+      }),
+    });
+    await relayProducer.disconnect();
+
+    const file = join(dir, "relay.jsonl.gz");
+    expect((await ingest(["dump", "--topic", relayTopic, "--out", file], ENV, 120_000)).code).toBe(0);
+    const sqlite = join(dir, "relay-dev.sqlite");
+    const args = [
+      "replay",
+      "--from-file",
+      file,
+      "--into",
+      "dev",
+      "--to-topic",
+      "ingest-events",
+      "--sqlite",
+      sqlite,
+    ];
+    for (let run = 0; run < 2; run += 1) {
+      const replayed = await ingest(args, ENV, 120_000);
+      expect(replayed.code).toBe(0);
+      expect(replayed.stdout).toContain("ingest replay: read 6, produced 6, skipped 0, failed 0");
+      // The second run is a new pipeline on the same SQLite file: still each event once.
+      expect(replayed.stdout).toContain("dev pipeline: 6 stored events in 3 issues");
+      expect(replayed.stdout).toMatch(
+        / 3 \S+ +TypeError: 'NoneType' object is not subscriptable {2}\(app\.users in load_user\)/,
+      );
+    }
   });
 
   it("refuses a replay without a source, into a missing topic, or a topic into itself", async () => {
