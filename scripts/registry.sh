@@ -36,6 +36,8 @@ running_pid() {
 
 install() {
   [[ -x "$BIN" ]] && return 0
+  # rustup installs cargo under ~/.cargo/bin, which a non-login shell may not have on PATH.
+  [[ -d "$HOME/.cargo/bin" ]] && PATH="$HOME/.cargo/bin:$PATH"
   command -v cargo >/dev/null || { echo "registry: cargo is needed to build rivven-schema" >&2; exit 1; }
   echo "registry: building rivven-schema $VERSION into $ROOT (a few minutes, once)" >&2
   mkdir -p "$ROOT"

@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+# The registry integration tests need the optional Confluent-compatible registry too
+# (scripts/registry.sh); the pipeline itself defaults to its embedded registry.
+export INGEST_WITH_REGISTRY="${INGEST_WITH_REGISTRY:-1}"
+
 stage() { printf '\n==> %s\n' "$1"; }
 fail() {
   printf '\nnpm test FAILED at: %s\n' "$1" >&2
