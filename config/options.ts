@@ -507,6 +507,12 @@ export const OPTION_SPECS = {
     help: "How long `ingest replay --into dev` waits for the dev pipeline to process what it fed in.",
     unit: "ms",
   }),
+  replayLogLevel: option<string>({
+    type: "string",
+    env: "INGEST_REPLAY_LOG_LEVEL",
+    default: "warn",
+    help: "pino log level of `ingest dump` and `ingest replay` (their progress bar and summary are the output; --log-level overrides).",
+  }),
   replayMaxBacklog: option<number>({
     type: "integer",
     env: "INGEST_REPLAY_MAX_BACKLOG",

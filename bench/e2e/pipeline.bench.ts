@@ -12,7 +12,7 @@
 //
 // BENCH_E2E_PROFILE=<consumer> runs that consumer under --cpu-prof and prints its hottest
 // functions (self time) at the end; the profile file stays in BENCH_E2E_PROFILE_DIR.
-// Run: npm run bench -- e2e   (needs `bash scripts/services.sh up`)
+// Run: npm run bench -- e2e/pipeline   (needs `bash scripts/services.sh up`)
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { decodeRelayMessage } from "../../schemas/relay/codec.ts";

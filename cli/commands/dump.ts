@@ -147,10 +147,16 @@ export function createDumpCommand(): Command {
       ),
     )
     .option("--max-messages <n>", "stop after this many messages in total", positiveInt("--max-messages"))
-    .addOption(new Option("--log-level <level>", "pino log level for stderr").choices(LOG_LEVELS))
+    .addOption(
+      new Option(
+        "--log-level <level>",
+        "pino log level for stderr (default: INGEST_REPLAY_LOG_LEVEL, warn)",
+      ).choices(LOG_LEVELS),
+    )
     .action(async (flags: DumpFlags) => {
       if (flags.topic.trim() === "") throw new UsageError("--topic: empty topic name");
-      const options = resolveOptions(flags.logLevel !== undefined ? { logLevel: flags.logLevel } : {});
+      const resolved = resolveOptions({});
+      const options = resolveOptions({ logLevel: flags.logLevel ?? resolved.replayLogLevel });
       const logger = commandLogger(options, "ingest-dump");
       const controller = new AbortController();
       const onSignal = () => {

@@ -9,7 +9,7 @@ import type { Logger } from "../../observability/logger.ts";
 import { createKafkaClient, kafkaClientConfig } from "../../producers/kafka-client.ts";
 import { createKafkaProducerFactory } from "../../producers/kafka-producer-factory.ts";
 import { type DevOutcome, DevReplay } from "../../replay/dev-replay.ts";
-import { type DumpedMessage, openDump } from "../../replay/dump-format.ts";
+import { type DumpedMessage, DumpFormatError, openDump } from "../../replay/dump-format.ts";
 import { type ReplayCounts, ReplayFeeder, type ReplayTarget } from "../../replay/feeder.ts";
 import { lowerBound, parsePartitions, parseRate, parseTimestamp, upperBound } from "../../replay/flags.ts";
 import {
@@ -346,9 +346,15 @@ export function createReplayCommand(): Command {
       "--sqlite <path>",
       "with --into dev: SQLite file for stored events (default: a new temporary file)",
     )
-    .addOption(new Option("--log-level <level>", "pino log level for stderr").choices(LOG_LEVELS))
+    .addOption(
+      new Option(
+        "--log-level <level>",
+        "pino log level for stderr (default: INGEST_REPLAY_LOG_LEVEL, warn)",
+      ).choices(LOG_LEVELS),
+    )
     .action(async (flags: ReplayFlags) => {
-      const options = resolveOptions(flags.logLevel !== undefined ? { logLevel: flags.logLevel } : {});
+      const resolved = resolveOptions({});
+      const options = resolveOptions({ logLevel: flags.logLevel ?? resolved.replayLogLevel });
       const logger = commandLogger(options, "ingest-replay");
       const controller = new AbortController();
       const onSignal = () => {
@@ -361,6 +367,15 @@ export function createReplayCommand(): Command {
         const { counts } = await runReplay(flags, options, logger, controller.signal);
         if (counts.failed > 0) process.exitCode = 1;
         else if (controller.signal.aborted) process.exitCode = 130;
+      } catch (error) {
+        if (!(error instanceof DumpFormatError)) throw error;
+        // Not a dump at all is a wrong argument; a dump that breaks off later is a failed run
+        // (what came before it was replayed). Either way one line, not a stack.
+        if (error.reason === "not-a-dump" || error.reason === "unsupported-version") {
+          throw new UsageError(`--from-file: ${error.message}`);
+        }
+        process.stderr.write(`ingest: --from-file: ${error.message}\n`);
+        process.exitCode = 1;
       } finally {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
