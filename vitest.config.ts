@@ -1,7 +1,10 @@
 import { defineConfig } from "vitest/config";
 
-// Three projects, one command: `npm test` runs them all. Integration tests need the
-// real servers from scripts/services.sh; under CI=true a missing server fails them.
+// Four projects, one command: `npm test` runs them all. Integration and e2e tests need the
+// real servers from scripts/services.sh; a missing server fails them (never a skip).
+// Groups run one after another (unit+conformance, then integration, then e2e), so the
+// timing-sensitive suites on real servers do not compete with the CPU-heavy unit files
+// on a 2-core machine.
 export default defineConfig({
   test: {
     projects: [
@@ -28,6 +31,7 @@ export default defineConfig({
           // Integration suites share one Kafka, ClickHouse and Redis; running files
           // one at a time keeps their timing figures and group rebalances sane.
           fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -38,7 +42,7 @@ export default defineConfig({
           hookTimeout: 300_000,
           fileParallelism: false,
           // Restarts Kafka, ClickHouse and Redis: runs after every other project finished.
-          sequence: { groupOrder: 1 },
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -139,42 +139,51 @@ async function latency(pipeline: Pipeline, rate: number): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
-/** The hottest functions by self time in the newest .cpuprofile of `dir`. */
-function hottest(dir: string, top = 15): string[] {
-  const files = readdirSync(dir).filter((file) => file.endsWith(".cpuprofile"));
-  const newest = files.sort().at(-1);
-  if (newest === undefined) return [`no profile in ${dir}`];
-  interface Node {
-    id: number;
-    callFrame: { functionName: string; url: string; lineNumber: number };
-  }
-  const profile = JSON.parse(readFileSync(join(dir, newest), "utf8")) as {
-    nodes: Node[];
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+/** Self time per function of one .cpuprofile, without the idle samples. */
+function selfTimes(file: string): { busyUs: number; self: Map<string, number> } {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as {
+    nodes: ProfileNode[];
     samples: number[];
     timeDeltas: number[];
   };
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
-  let total = 0;
+  let busyUs = 0;
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
+    if (node === undefined || node.callFrame.functionName === "(idle)") return;
     const delta = profile.timeDeltas[i] ?? 0;
-    total += delta;
-    if (node === undefined) return;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url.replace(
-      /^file:\/\/.*?\/(node_modules|consumers|pipelines|producers|schemas|config)\//,
-      "$1/",
-    );
-    const key = `${functionName || "(anonymous)"} ${where}:${lineNumber + 1}`;
+    busyUs += delta;
+    const { functionName, url } = node.callFrame;
+    // tsx transpiles without line mapping, so the file names the place, not the line.
+    const key = `${functionName || "(anonymous)"} ${url.replace(/^file:\/\/.*?\/main\//, "")}`;
     self.set(key, (self.get(key) ?? 0) + delta);
   });
+  return { busyUs, self };
+}
+
+/**
+ * The hottest functions by self time: of the profiles in `dir` (one per thread), the
+ * busiest, which is the consumer's main thread.
+ */
+function hottest(dir: string, top = 15): string[] {
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith(".cpuprofile"))
+    .map((file) => ({ file, ...selfTimes(join(dir, file)) }))
+    .sort((a, b) => b.busyUs - a.busyUs);
+  const busiest = files[0];
+  if (busiest === undefined) return [`no profile in ${dir}`];
   return [
-    `profile ${join(dir, newest)}: ${(total / 1e6).toFixed(1)} s sampled`,
-    ...[...self.entries()]
+    `profile ${join(dir, busiest.file)}: ${(busiest.busyUs / 1e6).toFixed(1)} CPU s sampled`,
+    ...[...busiest.self.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)} %  ${key}`),
+      .map(([key, us]) => `${((100 * us) / busiest.busyUs).toFixed(1).padStart(5)} %  ${key}`),
   ];
 }
 
@@ -194,7 +203,7 @@ async function main(): Promise<void> {
     env: { INGEST_LAG_REFRESH_INTERVAL_MS: "0" },
     ...(PROFILE === undefined
       ? {}
-      : { consumerEnv: { [PROFILE]: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE_DIR}` } } }),
+      : { consumerNodeArgs: { [PROFILE]: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] } }),
   });
   try {
     await pipeline.start();

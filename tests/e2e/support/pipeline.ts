@@ -30,8 +30,8 @@ export interface PipelineConfig {
   readonly projectIds: ReadonlyArray<number>;
   /** Extra environment for every consumer process (batch sizes, retry limits, ...). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Extra environment for one consumer only (NODE_OPTIONS=--cpu-prof for a profile, say). */
-  readonly consumerEnv?: Readonly<Partial<Record<ConsumerName, Readonly<Record<string, string>>>>>;
+  /** Extra node flags for one consumer only (--cpu-prof for a profile, say). */
+  readonly consumerNodeArgs?: Readonly<Partial<Record<ConsumerName, ReadonlyArray<string>>>>;
 }
 
 export interface LagSample {
@@ -78,7 +78,8 @@ export class Pipeline {
     };
     this.options = loadOptions({ ...process.env, ...this.env });
     this.supervisor = new Supervisor(["--topology", this.topology.file], this.env);
-    for (const name of CONSUMERS) this.supervisor.add(name, name, [], config.consumerEnv?.[name] ?? {});
+    for (const name of CONSUMERS)
+      this.supervisor.add(name, name, [], {}, config.consumerNodeArgs?.[name] ?? []);
     this.clickhouse = createClient({
       url: this.options.clickhouseUrl,
       username: this.options.clickhouseUser,

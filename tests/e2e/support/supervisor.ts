@@ -37,6 +37,8 @@ export class ConsumerProcess {
     private readonly args: ReadonlyArray<string>,
     private readonly env: Readonly<Record<string, string>>,
     private readonly onCrash: (crash: Crash) => void,
+    /** Flags for node itself (--cpu-prof cannot go through NODE_OPTIONS). */
+    private readonly nodeArgs: ReadonlyArray<string> = [],
   ) {}
 
   get pid(): number | undefined {
@@ -62,11 +64,15 @@ export class ConsumerProcess {
     this.expectingExit = false;
     this.starts += 1;
     this.startedAtLine = this.output.length;
-    const child = spawn(process.execPath, [BIN, "consumer", "run", this.consumer, ...this.args], {
-      cwd: ROOT,
-      env: { ...process.env, ...this.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [...this.nodeArgs, BIN, "consumer", "run", this.consumer, ...this.args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...this.env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const collect = (chunk: Buffer) => {
       for (const line of chunk.toString("utf8").split("\n")) {
         if (line === "") continue;
@@ -160,6 +166,7 @@ export class Supervisor {
     consumer: string,
     extraArgs: ReadonlyArray<string> = [],
     extraEnv: Readonly<Record<string, string>> = {},
+    nodeArgs: ReadonlyArray<string> = [],
   ): ConsumerProcess {
     const process = new ConsumerProcess(
       name,
@@ -167,6 +174,7 @@ export class Supervisor {
       [...this.commonArgs, ...extraArgs],
       { ...this.env, ...extraEnv },
       (crash) => this.crashes.push(crash),
+      nodeArgs,
     );
     this.processes.set(name, process);
     return process;
