@@ -397,12 +397,6 @@ export const OPTION_SPECS = {
   }),
 
   // --- storage -------------------------------------------------------------------------
-  storageMaxBatchRows: option<number>({
-    type: "integer",
-    env: "INGEST_STORAGE_MAX_BATCH_ROWS",
-    default: 10000,
-    help: "Rows per ClickHouse insert.",
-  }),
   storageMaxBatchBytes: option<number>({
     type: "integer",
     env: "INGEST_STORAGE_MAX_BATCH_BYTES",
