@@ -29,8 +29,10 @@ import { CONSUMERS, Pipeline } from "./support/pipeline.ts";
 //
 // Faults in the default run (`npm test`): DEFAULT_FAULTS below, the ones the pipeline
 // passes today. Left out until their bugs are fixed (INGEST_E2E_FAULTS=all runs them):
-// - "kafka-restart": afterwards some consumers log consumer.stopped on SIGTERM but their
-//   process never exits (killed after 60 s), so the shutdown check fails;
+// - "kafka-restart": first seen: consumers logged consumer.stopped on SIGTERM but never
+//   exited (`consumer run` now exits explicitly); a later 20k-event run then showed
+//   relay-intake no longer consuming after the broker restart (lag stuck at ~20k for 5 min),
+//   cause not yet diagnosed;
 // - "redis-restart" / "redis-restart-eager": after the rebuild from ClickHouse, group ids
 //   already used are handed out again (the same id in two projects).
 // INGEST_E2E_FAULTS=a,b runs a chosen list of names from FAULTS.
