@@ -59,7 +59,11 @@ up() {
     exit 1
   fi
   install
-  nohup "$BIN" serve --host "$HOST" --port "$PORT" --compatibility BACKWARD >"$LOG_FILE" 2>&1 &
+  # setsid: the registry outlives the test run that started it; 9>&-: services.sh calls this
+  # script while holding its lock on fd 9, which a long-lived child must not inherit, or
+  # every later `services.sh down|restart` waits for the lock until it gives up.
+  setsid nohup "$BIN" serve --host "$HOST" --port "$PORT" --compatibility BACKWARD \
+    >"$LOG_FILE" 2>&1 </dev/null 9>&- &
   echo $! >"$PID_FILE"
   for _ in $(seq 1 100); do
     if answers; then

@@ -563,7 +563,8 @@ service_status() {
 # only managed when asked for with INGEST_WITH_REGISTRY=1, and only for whole-stack actions.
 registry_hook() {
   if [[ "${INGEST_WITH_REGISTRY:-0}" == "1" && -f "$ROOT/scripts/registry.sh" ]]; then
-    bash "$ROOT/scripts/registry.sh" "$1"
+    # 9>&-: whatever registry.sh starts must not inherit this script's lock.
+    bash "$ROOT/scripts/registry.sh" "$1" 9>&-
   fi
 }
 
