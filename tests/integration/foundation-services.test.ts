@@ -55,7 +55,9 @@ describe("foundation: scripts/services.sh", () => {
   it("leaves its lock to running scripts only, never to a server it started", () => {
     // Other test files may be inside a `services.sh restart` right now: those hold the lock
     // legitimately. Anything else holding it is a leaked descriptor.
-    const leaked = lockHolders().filter((holder) => !/\bservices\.sh\b|\bregistry\.sh\b/.test(holder.command));
+    const leaked = lockHolders().filter(
+      (holder) => !/\bservices\.sh\b|\bregistry\.sh\b/.test(holder.command),
+    );
     expect(leaked).toEqual([]);
   });
 });
