@@ -18,12 +18,15 @@ CACHE_DIR="${INGEST_CACHE_DIR:-${HOME:?neither INGEST_CACHE_DIR nor HOME is set}
 # 4.x because that is what production runs; kafkajs 2.2.4 negotiates versions every
 # Kafka 4 broker still serves (checked with create/produce/group consume/commit/admin).
 KAFKA_VERSION="${INGEST_KAFKA_VERSION:-4.4.0}"
-KAFKA_PORT=9092
-KAFKA_CONTROLLER_PORT=9093
+# Ports move only to run a second, throwaway stack next to the usual one (with its own
+# INGEST_CACHE_DIR), e.g. for fault tests that restart servers other runs are using; the
+# pipeline then needs INGEST_KAFKA_BROKERS, INGEST_CLICKHOUSE_URL and INGEST_REDIS_URL to match.
+KAFKA_PORT="${INGEST_SERVICES_KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${INGEST_SERVICES_KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_HEAP="${INGEST_KAFKA_HEAP:-1g}"
-CLICKHOUSE_HTTP_PORT=8123
-CLICKHOUSE_TCP_PORT=9000
-REDIS_PORT=6379
+CLICKHOUSE_HTTP_PORT="${INGEST_SERVICES_CLICKHOUSE_HTTP_PORT:-8123}"
+CLICKHOUSE_TCP_PORT="${INGEST_SERVICES_CLICKHOUSE_TCP_PORT:-9000}"
+REDIS_PORT="${INGEST_SERVICES_REDIS_PORT:-6379}"
 WAIT_SECONDS="${INGEST_SERVICES_WAIT_SECONDS:-120}"
 STOP_SECONDS=60
 ALL_SERVICES=(kafka clickhouse redis)
