@@ -211,7 +211,12 @@ async function redisDeps(redis: Redis): Promise<GroupingDeps> {
   return {
     store: new RedisGroupStore(redis, prefix, options.groupEventMarkerTtlSeconds),
     environments: new RedisGroupEnvironmentStore(redis, prefix),
-    fence: new RedisGroupingStateFence(redis, prefix, { initializeIfMissing: true, note: "bench" }),
+    // A prefix of its own: nothing was ever assigned under it, a fresh deployment.
+    fence: new RedisGroupingStateFence(redis, prefix, {
+      note: "bench",
+      idHeadroom: options.groupingIdHeadroom,
+      freshDeployment: { neverEmitted: async () => true },
+    }),
     projects: new StaticProjectConfigSource(projectsFile),
     eventsNormalizedCodec: codec,
   };

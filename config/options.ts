@@ -61,7 +61,9 @@ export const OPTION_SPECS = {
   kafkaConsumerBufferBytes: option<number>({
     type: "integer",
     env: "INGEST_KAFKA_CONSUMER_BUFFER_BYTES",
-    default: 32 * 1024 * 1024,
+    // About a thousand typical events: enough to keep the loop fed between fetches; every
+    // byte here is held once more as a decoded record, and the consumers aim at 200 MB RSS.
+    default: 8 * 1024 * 1024,
     help: "Fetched-but-unpolled bytes the Kafka consumer holds before it stops fetching.",
     unit: "bytes",
   }),
@@ -159,7 +161,20 @@ export const OPTION_SPECS = {
     type: "boolean",
     env: "INGEST_GROUPING_REQUIRE_REBUILD",
     default: false,
-    help: "Grouping consumers wait for `ingest groups rebuild` when Redis holds no grouping state at start, instead of starting it afresh (set once Redis may have lost state that ClickHouse still has).",
+    help: "Grouping consumers always wait for `ingest groups rebuild --all` when Redis holds no grouping state, even on a fresh deployment (by default they start afresh only while the events topic has never received a record).",
+  }),
+  groupingIdHeadroom: option<number>({
+    type: "integer",
+    env: "INGEST_GROUPING_ID_HEADROOM",
+    default: 1_000_000,
+    help: "Group ids skipped whenever the grouping state is set up on an empty Redis: covers ids assigned just before a Redis loss whose events were not yet stored, so they are never handed out again.",
+  }),
+  groupingRebuildSettleTimeoutMs: option<number>({
+    type: "integer",
+    env: "INGEST_GROUPING_REBUILD_SETTLE_TIMEOUT_MS",
+    default: 600000,
+    help: "How long `ingest groups rebuild` waits for the storage consumer to drain the events topic before restoring a lost grouping state (it refuses after that).",
+    unit: "ms",
   }),
   projectConfigCacheTtlMs: option<number>({
     type: "integer",
@@ -400,7 +415,8 @@ export const OPTION_SPECS = {
   storageMaxBatchBytes: option<number>({
     type: "integer",
     env: "INGEST_STORAGE_MAX_BATCH_BYTES",
-    default: 16 * 1024 * 1024,
+    // Payload bytes; the decoded rows and the insert body of a batch take several times that.
+    default: 4 * 1024 * 1024,
     help: "Bytes per ClickHouse insert.",
     unit: "bytes",
   }),

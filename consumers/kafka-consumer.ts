@@ -3,7 +3,12 @@ import type { Logger } from "../observability/logger.ts";
 import { ConsumerError, InvalidStateError, OffsetOutOfRange } from "../pipelines/errors.ts";
 import { type BrokerValue, type KafkaPayload, Partition, type Topic } from "../pipelines/types.ts";
 import { KafkaAdmin } from "../producers/kafka-admin.ts";
-import { createKafkaClient, type KafkaClientConfig, kafkaErrorType } from "../producers/kafka-client.ts";
+import {
+  createKafkaClient,
+  isBrokerUnavailable,
+  type KafkaClientConfig,
+  kafkaErrorType,
+} from "../producers/kafka-client.ts";
 import { type KafkaConsumerConfig, type SessionTimings, sessionTimings } from "./kafka-consumer-config.ts";
 import { FetchBuffer } from "./kafka-fetch-buffer.ts";
 import { type GroupSessionHandlers, KafkaGroupSession } from "./kafka-group-session.ts";
@@ -37,6 +42,8 @@ export { type KafkaConsumerConfig, kafkaConsumerConfig } from "./kafka-consumer-
 const MEMBERSHIP_LOST = new Set(["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID"]);
 /** While eachBatch waits for buffer space it heartbeats this often (kafkajs rate-limits it). */
 const WAIT_HEARTBEAT_MS = 1000;
+/** A commit deferred because the cluster was unavailable is tried again after this long. */
+const COMMIT_RETRY_MS = 1000;
 
 interface RevocationRequest {
   readonly done: () => void;
@@ -70,6 +77,9 @@ export class KafkaConsumer implements Consumer {
   /** Bumped on every join; an assignment resolved for an older one is abandoned. */
   private generation = 0;
   private membershipLost = false;
+  /** A deferred commit (see commitOffsets) is due again: poll() retries it. */
+  private commitRetryDue = false;
+  private commitRetryTimer: NodeJS.Timeout | undefined;
   private fatal: Error | null = null;
   private wakeUp: (() => void) | null = null;
   private isClosed = false;
@@ -216,9 +226,37 @@ export class KafkaConsumer implements Consumer {
         this.logger.warn({ reason: type, partitions: offsets.size }, "kafka.consumer.commit_rejected");
         return new Map();
       }
+      if (isBrokerUnavailable(error) && session === this.session) {
+        this.deferCommit(offsets, error);
+        return new Map();
+      }
       throw new ConsumerError("offset commit failed", { cause: error });
     }
     return offsets;
+  }
+
+  /**
+   * The cluster is unavailable (a broker restarting, the coordinator moving) and kafkajs's
+   * retries ran out first. Crashing would turn an outage of seconds into a lost process;
+   * instead the offsets go back to staging (behind anything staged meanwhile) and poll()
+   * tries again shortly. Nothing is lost: until a commit succeeds, the group's committed
+   * offsets stay behind what was processed, so a rebalance meanwhile redelivers
+   * (at-least-once). If membership was lost meanwhile, the retry is dropped as usual.
+   */
+  private deferCommit(offsets: ReadonlyMap<Partition, number>, error: unknown): void {
+    for (const [p, offset] of offsets) {
+      if (!this.staged.has(p) && this.working.has(p)) this.staged.set(p, offset);
+    }
+    this.logger.warn(
+      { partitions: offsets.size, retryInMs: COMMIT_RETRY_MS, err: error },
+      "kafka.consumer.commit_deferred",
+    );
+    if (this.commitRetryTimer !== undefined) return;
+    this.commitRetryTimer = setTimeout(() => {
+      this.commitRetryTimer = undefined;
+      this.commitRetryDue = true;
+      this.notify();
+    }, COMMIT_RETRY_MS);
   }
 
   close(timeoutMs = 10_000): Promise<void> {
@@ -236,7 +274,8 @@ export class KafkaConsumer implements Consumer {
       (this.subscription !== null && this.session === null) ||
       this.revocation !== null ||
       this.pendingAssignment !== null ||
-      this.seekPending.size > 0
+      this.seekPending.size > 0 ||
+      this.commitRetryDue
     );
   }
 
@@ -257,6 +296,11 @@ export class KafkaConsumer implements Consumer {
     if (this.revocation) await this.revoke();
     if (this.pendingAssignment) await this.assign(this.pendingAssignment);
     if (this.seekPending.size > 0) await this.checkSeeks();
+    if (this.commitRetryDue) {
+      this.commitRetryDue = false;
+      // Still unavailable: deferred again. Revoked meanwhile: nothing staged is left.
+      if (this.staged.size > 0) await this.commitOffsets();
+    }
   }
 
   private take(): BrokerValue<KafkaPayload> | null {
@@ -481,6 +525,7 @@ export class KafkaConsumer implements Consumer {
       if (this.session && this.working.size > 0) await this.revoke();
     } finally {
       this.isClosed = true;
+      clearTimeout(this.commitRetryTimer);
       this.notify();
       await this.stopSession(timeoutMs);
       await this.admin.close();

@@ -218,6 +218,12 @@ export function createMetrics(registry: Registry = new Registry()) {
       labelNames: ["consumer"] as const,
       registers: r,
     }),
+    dlqInvalidAfterRevoke: new Counter({
+      name: "ingest_dlq_invalid_after_revoke_total",
+      help: "InvalidMessages for a partition revoked meanwhile: not dead-lettered here, the new owner redelivers the record.",
+      labelNames: ["consumer"] as const,
+      registers: r,
+    }),
   };
 }
 

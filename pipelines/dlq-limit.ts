@@ -67,10 +67,12 @@ export class DlqLimitState {
       } else if (offset > c.lastInvalid) {
         c.valid += offset - c.lastInvalid - 1;
         c.consecutive = 1;
+      } else if (c.valid > 0) {
+        // Out of order (a parallel or batch step): the gap counted this record as valid.
+        c.valid -= 1;
       }
-      // At or before the last invalid offset (a redelivery): only the invalid count moves.
       c.invalid += 1;
-      c.lastInvalid = offset;
+      c.lastInvalid = Math.max(c.lastInvalid, offset);
     }
     const { maxConsecutiveCount, maxInvalidRatio } = this.limit;
     if (maxConsecutiveCount !== undefined && c.consecutive > maxConsecutiveCount) {

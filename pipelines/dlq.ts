@@ -122,7 +122,8 @@ interface Write {
  * Where Arroyo drops (#425, #510, and the [Q] of §3.4 that turns a limit into silent drops),
  * we stop: a limit beyond which the consumer should not go throws DlqLimitExceeded, a record
  * no longer buffered throws DlqRecordMissing, and a failed write throws DlqProduceFailed from
- * the next flush, all before the offset can commit.
+ * the next flush, all before the offset can commit. The one record we skip is that of a
+ * partition revoked meanwhile: we can no longer commit it, and its new owner redelivers it.
  */
 export class DeadLetterQueue {
   private readonly buffer: DlqBuffer;
@@ -161,16 +162,34 @@ export class DeadLetterQueue {
   /** A (re)assignment restarts the limit counters from each partition's offset. */
   assign(assignment: ReadonlyMap<Partition, number>): void {
     this.limits = new DlqLimitState(this.config.limit, assignment);
+    this.buffer.reassigned(assignment.keys());
   }
 
   revoke(partitions: ReadonlyArray<Partition>): void {
     this.buffer.drop(partitions);
   }
 
+  /** Buffer slots held for `p` (taken records between held ones included): the memory bound. */
+  bufferedCount(p: Partition): number {
+    return this.buffer.span(p);
+  }
+
   /** Produces the raw original of an invalid record to the DLQ topic (not awaiting the ack). */
   async route(error: InvalidMessage): Promise<void> {
     const record = this.buffer.pop(error.partition, error.offset);
-    if (record === undefined) throw new DlqRecordMissing(error.partition, error.offset);
+    if (record === undefined) {
+      const miss = this.buffer.miss(error.partition, error.offset);
+      const context = { partition: error.partition.key, offset: error.offset, reason: error.reason, miss };
+      // Nothing of a revoked partition commits here any more: its new owner reads the record
+      // again and dead-letters it there, so skipping loses nothing.
+      if (miss === "revoked") {
+        this.metrics.dlqInvalidAfterRevoke.labels({ consumer: this.config.consumer }).inc();
+        this.logger.warn(context, "dlq.invalid_after_revoke");
+        return;
+      }
+      this.logger.error(context, "dlq.record_missing");
+      throw new DlqRecordMissing(error.partition, error.offset);
+    }
     const exceeded = this.limits.recordInvalid(error.partition, error.offset);
     if (exceeded !== null) throw new DlqLimitExceeded(error.partition, exceeded);
     const queue = this.queueOf(error.partition);
@@ -210,16 +229,23 @@ export class DeadLetterQueue {
     queue.push(write);
   }
 
-  /** Waits for every write of a record below the offsets about to be committed. */
+  /**
+   * Waits for every write of a record below the offsets about to be committed. Writes are
+   * queued in the order their InvalidMessages came, which need not be offset order, so
+   * the whole queue (at most DLQ_MAX_PENDING_PER_PARTITION) is checked, not just its front.
+   */
   async flush(offsets: Committable): Promise<void> {
     for (const [p, offset] of offsets) {
       const queue = this.writes.get(p);
       if (queue === undefined) continue;
-      for (let head = queue.peek(); head !== undefined && head.offset < offset; head = queue.peek()) {
-        if (head.state === WRITING) await head.settled;
-        this.dropWritten(queue);
-        if (queue.peek() === head) break;
+      for (const write of [...queue]) {
+        if (write.offset >= offset) continue;
+        if (write.state === WRITING) await write.settled;
+        if (write.state === FAILED)
+          throw new DlqProduceFailed(write.partition, write.offset, { cause: write.error });
       }
+      // A failed write above the offset stays queued: it fails the flush that would pass it.
+      for (let head = queue.peek(); head?.state === WRITTEN; head = queue.peek()) queue.shift();
     }
   }
 

@@ -1,9 +1,16 @@
 import type { Partition } from "./types.ts";
 
-/** Backpressure: "I am full; offer me this exact message again later". Carries no data. */
+/**
+ * Backpressure: "I am full; offer me this exact message again later". Carries no data.
+ * It is control flow, thrown for every retry of a full step, so it captures no stack
+ * trace: capturing one cost 3 % of grouping's CPU under load.
+ */
 export class MessageRejected extends Error {
   constructor() {
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super("message rejected");
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = "MessageRejected";
   }
 }

@@ -62,3 +62,44 @@ export function kafkaErrorType(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** kafkajs error classes that mean the broker could not be reached or did not answer. */
+const UNREACHABLE_ERRORS = new Set([
+  "KafkaJSConnectionError",
+  "KafkaJSConnectionClosedError",
+  "KafkaJSRequestTimeoutError",
+  "KafkaJSBrokerNotFound",
+  "KafkaJSNoBrokerAvailableError",
+  "KafkaJSMetadataNotLoaded",
+]);
+
+/** Protocol errors a broker answers with while it (or its coordinator or leaders) starts up. */
+const STARTING_UP_ERRORS = new Set([
+  "GROUP_LOAD_IN_PROGRESS",
+  "GROUP_COORDINATOR_NOT_AVAILABLE",
+  "NOT_COORDINATOR_FOR_GROUP",
+  "LEADER_NOT_AVAILABLE",
+  "NOT_LEADER_FOR_PARTITION",
+  "REQUEST_TIMED_OUT",
+  "NETWORK_EXCEPTION",
+  "NOT_ENOUGH_REPLICAS",
+  "UNKNOWN_LEADER_EPOCH",
+]);
+
+/**
+ * True when `error` (looking through kafkajs's retry wrappers) says the cluster is
+ * unavailable for now (a broker restarting, a coordinator or leader moving) rather than
+ * that the request itself was wrong. kafkajs gives up on these after its own retry budget
+ * (about 10 s for a commit, and a produce whose reconnect fails gives up at once), which
+ * is shorter than a broker restart; callers that can wait longer retry them.
+ */
+export function isBrokerUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
+    if (UNREACHABLE_ERRORS.has(current.name)) return true;
+    const type = (current as Error & { type?: unknown }).type;
+    if (typeof type === "string") return STARTING_UP_ERRORS.has(type);
+    current = current.cause ?? (current as Error & { originalError?: unknown }).originalError;
+  }
+  return false;
+}

@@ -37,6 +37,7 @@ export function kafkaProducerConfig(options: KafkaProducerFactoryOptions): Kafka
     lingerMs: options.kafkaProducerLingerMs,
     maxBatchSize: options.kafkaProducerMaxBatchSize,
     maxBatchBytes: options.kafkaProducerMaxBatchBytes,
+    unavailableRetryMs: UNAVAILABLE_RETRY_MS,
   };
 }
 
@@ -52,6 +53,12 @@ const IDEMPOTENCE_UNAVAILABLE = new Set([
 // the chain with no error. A bounded budget (about two minutes) surfaces as ProduceFailed,
 // which crashes the consumer into a restart instead.
 const PRODUCER_RETRY = { retries: 10, initialRetryTime: 300, maxRetryTime: 30_000 };
+/**
+ * How long a request is sent again while the cluster is unavailable (KafkaProducer): long
+ * enough for a broker restart or a leader election, bounded so a cluster that stays away
+ * still surfaces as ProduceFailed (and a consumer restart) within the same two minutes.
+ */
+const UNAVAILABLE_RETRY_MS = 120_000;
 
 /** kafkajs's DefaultPartitioner (Java's murmur2 for keyed records) that records its choices. */
 export function recordingPartitioner(recorder: PartitionRecorder): () => (args: PartitionerArgs) => number {
@@ -132,6 +139,7 @@ export function createKafkaProducerFactory(
       name,
       metrics: deps.metrics,
       clock: deps.clock,
+      logger: deps.logger,
       onClose: async () => {
         producers.delete(producer);
       },

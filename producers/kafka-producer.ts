@@ -1,4 +1,5 @@
 import type { CompressionTypes, Message as KafkajsMessage, ProducerBatch, RecordMetadata } from "kafkajs";
+import type { Logger } from "../observability/logger.ts";
 import type { Metrics } from "../observability/metrics.ts";
 import {
   type BrokerValue,
@@ -7,6 +8,7 @@ import {
   Partition,
   systemClock,
 } from "../pipelines/types.ts";
+import { isBrokerUnavailable } from "./kafka-client.ts";
 import type { Destination, Producer } from "./types.ts";
 
 /** The slice of a kafkajs producer this module uses, so tests can stand in for the broker. */
@@ -37,7 +39,15 @@ export interface KafkaProducerConfig {
   readonly maxBatchSize: number;
   /** Uncompressed bytes per request; one larger record still goes, alone. */
   readonly maxBatchBytes: number;
+  /**
+   * How long a request is sent again while the cluster is unavailable (a broker restart),
+   * on top of kafkajs's own retries; 0 fails it at once. See `send`.
+   */
+  readonly unavailableRetryMs?: number;
 }
+
+/** Waits between two attempts at a request while the cluster is unavailable. */
+const UNAVAILABLE_BACKOFF_MS = { initial: 250, max: 5000 } as const;
 
 export class ProducerClosed extends Error {
   constructor(readonly producer: string) {
@@ -121,6 +131,7 @@ export class KafkaProducer implements Producer {
       readonly name: string;
       readonly metrics?: Metrics;
       readonly clock?: Clock;
+      readonly logger?: Logger;
       /** Runs after the last record is acknowledged on close (e.g. disconnect a private client). */
       readonly onClose?: () => Promise<void>;
     },
@@ -224,19 +235,50 @@ export class KafkaProducer implements Producer {
       }
       messages.push(record.message);
     }
+    const request: ProducerBatch = {
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      acks: -1,
+      compression: this.config.compression,
+    };
     let response: RecordMetadata[];
     try {
-      response = await this.sender.sendBatch({
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-        acks: -1,
-        compression: this.config.compression,
-      });
+      response = await this.sendRetryingUnavailable(request, batch.length);
     } catch (cause) {
       const error = new ProduceFailed([...byTopic.keys()], batch.length, { cause });
       for (const record of batch) record.reject(error);
       return;
     }
     this.settle(batch, response);
+  }
+
+  /**
+   * Sends `request`, and sends it again while the failure says the cluster is unavailable,
+   * for up to `unavailableRetryMs`. kafkajs gives up on a broker restart well before the
+   * broker is back (a reconnect that fails ends its retries at once), and failing then
+   * would crash the consumer over an outage of seconds. Sending the same records again is
+   * what kafkajs's own retries do: the same message objects keep their partitions (the
+   * recorder), the idempotent producer rolled their sequence numbers back on the failure,
+   * so a request the broker had written before the connection dropped is acknowledged as a
+   * duplicate rather than written twice; and as only this request is in flight, order holds.
+   */
+  private async sendRetryingUnavailable(request: ProducerBatch, records: number): Promise<RecordMetadata[]> {
+    const budget = this.config.unavailableRetryMs ?? 0;
+    const started = Date.now();
+    let backoff: number = UNAVAILABLE_BACKOFF_MS.initial;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sender.sendBatch(request);
+      } catch (error) {
+        const waited = Date.now() - started;
+        if (!isBrokerUnavailable(error) || waited + backoff > budget) throw error;
+        this.deps.logger?.warn(
+          { producer: this.deps.name, records, attempt, waitedMs: waited, err: error },
+          "kafka.producer.unavailable_retry",
+        );
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        backoff = Math.min(UNAVAILABLE_BACKOFF_MS.max, backoff * 2);
+      }
+    }
   }
 
   private settle(batch: ReadonlyArray<PendingRecord>, response: ReadonlyArray<RecordMetadata>): void {

@@ -28,6 +28,8 @@ export const PAYLOAD_DECODE_REASONS = [
   "payload-not-json-object",
   "payload-too-large",
   "too-deep",
+  /** An object key `__proto__`, where the reader refuses it (relay-intake; json-payload.ts). */
+  "proto-key",
 ] as const;
 
 /** Eventstream (`events`). */

@@ -14,15 +14,25 @@ import { type CodecFormat, DecodeError } from "./errors.ts";
 //
 // `__proto__` keys: JSON.parse makes them own data properties, harmless in themselves, but
 // `Object.assign`, `_.merge`-style deep merges and `target[key] = ...` walks turn such a key
-// into a prototype write. We drop `__proto__` keys at every depth (Relay would keep them as
-// unknown data; no Sentry field is named so). `constructor` and `prototype` keys are kept:
-// they are plain data and only dangerous to hand-written recursive merges, which code in this
-// project must not run over payloads (copy with spread or structuredClone instead).
+// into a prototype write. No Sentry field is named so (Relay would keep it as unknown data).
+// Two policies, at every depth and however the key is spelled (`\u005f_proto__` too):
+// - "reject" (relay-intake, where hostile input enters): DecodeError `proto-key`, so the
+//   message is dead-lettered with its original bytes instead of stored;
+// - "drop" (the default, for consumers re-parsing a topic that something else may have
+//   written: replay, Sentry-produced messages): the key is removed, the rest kept.
+// `constructor` and `prototype` keys are kept under both: JSON.parse makes them own data
+// properties, which shadow the inherited ones, so they reach a prototype only through a
+// hand-written recursive merge that walks `target[key]` into `Object.prototype` when the
+// target lacks the key (`{"constructor":{"prototype":{...}}}`). No code here merges
+// payloads; copies use spread or structuredClone (tests/unit/schemas/proto-keys.test.ts).
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
   [key: string]: JsonValue;
 }
+
+/** What a `__proto__` object key does (see above). */
+export type ProtoKeyPolicy = "drop" | "reject";
 
 export interface PayloadLimits {
   /** Largest payload accepted, in bytes (option `maxPayloadBytes`). */
@@ -37,10 +47,15 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Parses an event payload into a plain JSON object. Throws only `DecodeError`
- * (`payload-too-large`, `invalid-utf8`, `too-deep`, `invalid-json`, `payload-not-json-object`).
+ * (`payload-too-large`, `invalid-utf8`, `too-deep`, `invalid-json`, `payload-not-json-object`,
+ * and `proto-key` under the "reject" policy).
  */
-export function parseEventPayload(bytes: Uint8Array, limits: PayloadLimits): JsonObject {
-  const value = parseJsonBytes(bytes, limits, "json");
+export function parseEventPayload(
+  bytes: Uint8Array,
+  limits: PayloadLimits,
+  protoKeys: ProtoKeyPolicy = "drop",
+): JsonObject {
+  const value = parseJsonBytes(bytes, limits, "json", protoKeys);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new DecodeError(
       "json",
@@ -52,7 +67,12 @@ export function parseEventPayload(bytes: Uint8Array, limits: PayloadLimits): Jso
 }
 
 /** Any JSON value, with the same limits and rules; errors carry `format`. */
-export function parseJsonBytes(bytes: Uint8Array, limits: PayloadLimits, format: CodecFormat): JsonValue {
+export function parseJsonBytes(
+  bytes: Uint8Array,
+  limits: PayloadLimits,
+  format: CodecFormat,
+  protoKeys: ProtoKeyPolicy = "drop",
+): JsonValue {
   if (bytes.length > limits.maxBytes) {
     throw new DecodeError(format, "payload-too-large", `${bytes.length} bytes exceeds ${limits.maxBytes}`);
   }
@@ -68,9 +88,8 @@ export function parseJsonBytes(bytes: Uint8Array, limits: PayloadLimits, format:
   try {
     // The reviver costs a second walk, so only texts that could hold the key pay for it:
     // `__proto__` spelled out, or any \u escape (which can spell it).
-    return text.includes("__proto__") || text.includes("\\u")
-      ? (JSON.parse(text, dropProtoKeys) as JsonValue)
-      : (JSON.parse(text) as JsonValue);
+    if (!text.includes("__proto__") && !text.includes("\\u")) return JSON.parse(text) as JsonValue;
+    return JSON.parse(text, protoKeys === "reject" ? protoKeyRejecter(format) : dropProtoKeys) as JsonValue;
   } catch (error) {
     if (error instanceof SyntaxError) throw new DecodeError(format, "invalid-json", error.message);
     throw error;
@@ -79,6 +98,23 @@ export function parseJsonBytes(bytes: Uint8Array, limits: PayloadLimits, format:
 
 function dropProtoKeys(key: string, value: unknown): unknown {
   return key === "__proto__" ? undefined : value;
+}
+
+// The reviver runs innermost first, so the error names the holder's other keys, which is
+// what locates it in a large payload; the bytes themselves go to the DLQ untouched.
+function protoKeyRejecter(format: CodecFormat): (this: unknown, key: string, value: unknown) => unknown {
+  return function reject(this: unknown, key: string, value: unknown): unknown {
+    if (key !== "__proto__") return value;
+    const siblings = Object.keys(this as object)
+      .filter((k) => k !== "__proto__")
+      .slice(0, 5)
+      .map((k) => JSON.stringify(k.slice(0, 64)));
+    throw new DecodeError(
+      format,
+      "proto-key",
+      `object key "__proto__" refused (prototype-pollution guard); its object's other keys: [${siblings.join(", ")}]`,
+    );
+  };
 }
 
 /**

@@ -13,8 +13,10 @@
 // BENCH_E2E_PROFILE=<consumer> runs that consumer under --cpu-prof and prints its hottest
 // functions (self time) at the end; the profile file stays in BENCH_E2E_PROFILE_DIR.
 // Run: npm run bench -- e2e/pipeline   (needs `bash scripts/services.sh up`)
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { decodeRelayMessage } from "../../schemas/relay/codec.ts";
 import { EventGenerator, type ValidMessage } from "../../tests/e2e/support/generator.ts";
 import { Stream } from "../../tests/e2e/support/load.ts";
@@ -27,12 +29,40 @@ const EVENTS = Number(process.env.BENCH_E2E_EVENTS ?? 30_000);
 const LATENCY_SECONDS = Number(process.env.BENCH_E2E_LATENCY_SECONDS ?? 30);
 const PROFILE = process.env.BENCH_E2E_PROFILE as ConsumerName | undefined;
 const PROFILE_DIR = process.env.BENCH_E2E_PROFILE_DIR ?? join(process.cwd(), ".cache/profiles");
+/** `relay-intake=100,grouping=100`: maxBatchTimeMs per consumer over topology.yaml's, to compare settings. */
+const BATCH_TIME_OVERRIDES = parseOverrides(process.env.BENCH_E2E_BATCH_TIME_MS ?? "");
+/** NODE_OPTIONS for the four consumers (heap flags, say), to compare against the defaults. */
+const CONSUMER_NODE_OPTIONS = process.env.BENCH_E2E_NODE_OPTIONS;
 const PROJECTS = Array.from({ length: 20 }, (_, i) => 5_100_001 + i);
 const TARGET_P99_MS = 2000;
 const TARGET_RSS_MB = 200;
 
 if (PROFILE !== undefined && !(CONSUMERS as ReadonlyArray<string>).includes(PROFILE)) {
   throw new Error(`BENCH_E2E_PROFILE must be one of ${CONSUMERS.join(", ")}`);
+}
+
+function parseOverrides(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const entry of text.split(",").filter((part) => part !== "")) {
+    const [name, value] = entry.split("=");
+    if (name === undefined || !(CONSUMERS as ReadonlyArray<string>).includes(name) || !(Number(value) > 0)) {
+      throw new Error(`BENCH_E2E_BATCH_TIME_MS: expected consumer=ms, got ${JSON.stringify(entry)}`);
+    }
+    out.set(name, Number(value));
+  }
+  return out;
+}
+
+/** Rewrites the run's topology file with BENCH_E2E_BATCH_TIME_MS applied. */
+function applyBatchTimeOverrides(file: string): void {
+  if (BATCH_TIME_OVERRIDES.size === 0) return;
+  const doc = parse(readFileSync(file, "utf8")) as { consumers: Record<string, { maxBatchTimeMs?: number }> };
+  for (const [name, ms] of BATCH_TIME_OVERRIDES) {
+    const consumer = doc.consumers[name];
+    if (consumer === undefined) throw new Error(`no consumer ${name} in ${file}`);
+    consumer.maxBatchTimeMs = ms;
+  }
+  writeFileSync(file, stringify(doc));
 }
 
 /** The four stages' JSON work on one message, nothing else. */
@@ -55,6 +85,8 @@ function percentile(sorted: ReadonlyArray<number>, p: number): number {
 }
 
 interface UsagePeak {
+  /** RSS at the first sample: the consumer started, partitions assigned, nothing consumed. */
+  rssStartBytes: number;
   rssBytes: number;
   cpuStart: number;
   cpuEnd: number;
@@ -70,6 +102,7 @@ function sampleUsage(pipeline: Pipeline): { peaks: Map<string, UsagePeak>; stop(
       const peak = peaks.get(process.name);
       if (peak === undefined) {
         peaks.set(process.name, {
+          rssStartBytes: usage.rssBytes,
           rssBytes: usage.rssBytes,
           cpuStart: usage.cpuSeconds,
           cpuEnd: usage.cpuSeconds,
@@ -107,6 +140,24 @@ async function fullSpeed(pipeline: Pipeline): Promise<{ rate: number; unique: nu
   return { rate: unique / (ms / 1000), unique, ms };
 }
 
+/** 32 hex digits → the UUID literal ClickHouse compares `event_id` with. */
+function uuidLiteral(id: string): string {
+  return `toUUID('${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}')`;
+}
+
+/**
+ * Which of `ids` have a row. Compares the UUID column itself (no per-row string
+ * conversion), so one poll stays cheap for ClickHouse, which shares the cores with the
+ * pipeline, and the polling adds little beyond its 100 ms interval.
+ */
+async function visible(pipeline: Pipeline, ids: ReadonlyArray<string>): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await pipeline.query<{ id: string }>(
+    `SELECT replaceAll(toString(event_id), '-', '') AS id FROM ${pipeline.database}.errors WHERE event_id IN (${ids.map(uuidLiteral).join(",")})`,
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
 async function latency(pipeline: Pipeline, rate: number): Promise<number[]> {
   const generator = new EventGenerator({ projectIds: PROJECTS, seed: 12, duplicateRatio: 0 });
   const count = Math.round(rate * LATENCY_SECONDS);
@@ -123,10 +174,13 @@ async function latency(pipeline: Pipeline, rate: number): Promise<number[]> {
     const pending = stream.sent.filter((entry) => !seen.has(entry.message.eventId));
     for (let i = 0; i < pending.length; i += 2000) {
       const slice = pending.slice(i, i + 2000);
-      const visible = await pipeline.visible(slice.map((entry) => entry.message.eventId));
+      const found = await visible(
+        pipeline,
+        slice.map((entry) => entry.message.eventId),
+      );
       const now = Date.now();
       for (const entry of slice) {
-        if (!visible.has(entry.message.eventId)) continue;
+        if (!found.has(entry.message.eventId)) continue;
         seen.add(entry.message.eventId);
         latencies.push(now - entry.at);
       }
@@ -137,6 +191,55 @@ async function latency(pipeline: Pipeline, rate: number): Promise<number[]> {
     await sleep(100);
   }
   return latencies.sort((a, b) => a - b);
+}
+
+/** A free TCP port on the loopback interface, for one consumer's /metrics. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address !== null
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** One consumer's Prometheus metrics, each name summed over its label sets. */
+async function scrape(port: number): Promise<Map<string, number>> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+  if (!response.ok) throw new Error(`GET /metrics on ${port}: ${response.status}`);
+  const sums = new Map<string, number>();
+  for (const line of (await response.text()).split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const name = line.slice(0, line.search(/[{ ]/));
+    const value = Number(line.slice(line.lastIndexOf(" ") + 1));
+    if (Number.isFinite(value)) sums.set(name, (sums.get(name) ?? 0) + value);
+  }
+  return sums;
+}
+
+/** Mean of a histogram between two scrapes, in ms; NaN when nothing was observed. */
+function meanMs(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+  name: string,
+): number {
+  const count = (after.get(`${name}_count`) ?? 0) - (before.get(`${name}_count`) ?? 0);
+  const sum = (after.get(`${name}_sum`) ?? 0) - (before.get(`${name}_sum`) ?? 0);
+  return count > 0 ? (1000 * sum) / count : Number.NaN;
+}
+
+async function scrapeAll(
+  ports: ReadonlyMap<ConsumerName, number>,
+): Promise<Map<ConsumerName, Map<string, number>>> {
+  const out = new Map<ConsumerName, Map<string, number>>();
+  for (const [consumer, port] of ports) out.set(consumer, await scrape(port));
+  return out;
 }
 
 interface ProfileNode {
@@ -200,18 +303,30 @@ async function main(): Promise<void> {
   const pipeline = new Pipeline({
     prefix: `bench_e2e_${Date.now().toString(36)}`,
     projectIds: PROJECTS,
-    env: { INGEST_LAG_REFRESH_INTERVAL_MS: "0" },
-    ...(PROFILE === undefined
-      ? {}
-      : { consumerNodeArgs: { [PROFILE]: ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] } }),
+    env: {
+      INGEST_LAG_REFRESH_INTERVAL_MS: "0",
+      ...(CONSUMER_NODE_OPTIONS === undefined ? {} : { NODE_OPTIONS: CONSUMER_NODE_OPTIONS }),
+    },
   });
+  applyBatchTimeOverrides(pipeline.topology.file);
+  // Each consumer serves /metrics on its own port, so the latency phase can be split into
+  // the time each stage adds (its consumer latency, batch and insert histograms).
+  const metricsPorts = new Map<ConsumerName, number>();
+  for (const consumer of CONSUMERS) {
+    const port = await freePort();
+    metricsPorts.set(consumer, port);
+    const nodeArgs = consumer === PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+    pipeline.supervisor.add(consumer, consumer, [], { INGEST_METRICS_PORT: String(port) }, nodeArgs);
+  }
   try {
     await pipeline.start();
     const usage = sampleUsage(pipeline);
     pipeline.startLagSampling(1000);
     const sustained = await fullSpeed(pipeline);
     const fullSpeedLag = pipeline.maxLag();
+    const metricsBefore = await scrapeAll(metricsPorts);
     const latencies = await latency(pipeline, sustained.rate / 2);
+    const metricsAfter = await scrapeAll(metricsPorts);
     usage.stop();
     pipeline.stopLagSampling();
 
@@ -253,6 +368,14 @@ async function main(): Promise<void> {
       });
       report({
         bench: BENCH,
+        metric: `rss_start_${consumer}`,
+        value: peak.rssStartBytes / (1024 * 1024),
+        unit: "MB",
+        baseline: TARGET_RSS_MB,
+        note: "started and assigned, nothing consumed yet: the runtime's own share",
+      });
+      report({
+        bench: BENCH,
         metric: `cpu_per_event_${consumer}`,
         value: ((peak.cpuEnd - peak.cpuStart) * 1e6) / events,
         unit: "us/event",
@@ -267,6 +390,50 @@ async function main(): Promise<void> {
         note: "highest lag sampled (1 s) during the full-speed phase",
       });
     }
+    // Where the latency goes, per stage, over the latency phase (means; the consumer
+    // latency is sampled once a second at the commit step).
+    for (const consumer of CONSUMERS) {
+      const before = metricsBefore.get(consumer) ?? new Map<string, number>();
+      const after = metricsAfter.get(consumer) ?? new Map<string, number>();
+      report({
+        bench: BENCH,
+        metric: `stage_latency_mean_${consumer}`,
+        value: meanMs(before, after, "ingest_consumer_latency_seconds"),
+        unit: "ms",
+        note: "upstream produce (broker timestamp) → this stage's output acknowledged / rows inserted",
+      });
+      const batchMs = meanMs(before, after, "ingest_batch_time_seconds");
+      if (Number.isFinite(batchMs)) {
+        report({
+          bench: BENCH,
+          metric: `batch_open_mean_${consumer}`,
+          value: batchMs,
+          unit: "ms",
+          note: "first message in → batch flushed",
+        });
+      }
+    }
+    // What holds the memory at the end of the run (prom-client's process metrics).
+    for (const consumer of CONSUMERS) {
+      const after = metricsAfter.get(consumer) ?? new Map<string, number>();
+      const mb = (name: string) =>
+        ((after.get(`ingest_process_${name}`) ?? Number.NaN) / (1024 * 1024)).toFixed(0);
+      console.log(
+        `${BENCH}: memory of ${consumer} at the end: rss ${mb("process_resident_memory_bytes")} MB, V8 heap ${mb("nodejs_heap_size_total_bytes")} MB (${mb("nodejs_heap_size_used_bytes")} MB used), external ${mb("nodejs_external_memory_bytes")} MB`,
+      );
+    }
+    const storageMetrics = [metricsBefore.get("storage"), metricsAfter.get("storage")] as const;
+    report({
+      bench: BENCH,
+      metric: "storage_insert_mean",
+      value: meanMs(
+        storageMetrics[0] ?? new Map(),
+        storageMetrics[1] ?? new Map(),
+        "ingest_storage_insert_time_seconds",
+      ),
+      unit: "ms",
+      note: "one ClickHouse insert, latency phase",
+    });
     const timeline = pipeline.lagSamples
       .filter((_, i) => i % 5 === 0)
       .map((sample) => CONSUMERS.map((consumer) => sample.lag[consumer] ?? 0).join("/"));

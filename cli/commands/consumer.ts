@@ -277,10 +277,18 @@ export function createConsumerCommand(): Command {
     .addOption(new Option("--log-level <level>", "pino log level").choices(LOG_LEVELS))
     .option(...TOPOLOGY_FLAG)
     .action(async (name: string, flags: RunFlags) => {
-      const code = await runConsumer(name, flags);
-      // The chain has drained and committed by now. After a broker restart kafkajs can keep
-      // reconnect timers alive past its disconnect (seen in the e2e fault suite), which would
-      // hold the process open after a clean shutdown; exit explicitly instead.
+      // After a broker restart kafkajs can keep reconnect and crash-restart timers alive past
+      // its disconnect (seen in the e2e fault suite), which would hold the process open with
+      // its loop gone: a consumer that looks alive and consumes nothing. So the process ends
+      // explicitly, after a clean shutdown (the chain has drained and committed) and after a
+      // crash alike; the crash still reaches main, which reports it and sets exit code 1.
+      let code: number;
+      try {
+        code = await runConsumer(name, flags);
+      } catch (error) {
+        setImmediate(() => process.exit(1));
+        throw error;
+      }
       process.exit(code);
     });
   consumer

@@ -3,15 +3,17 @@ import { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { loadOptions, type Options } from "../../config/options.ts";
-import { computeGrouping, type GroupingResult } from "../../consumers/grouping/compute.ts";
+import { computeGroupingForEvent, type GroupingResult } from "../../consumers/grouping/compute.ts";
 import {
   compileGroupingConfig,
   DEFAULT_GROUPING_CONFIG_ID,
   type GroupingConfigProblem,
   type ProjectGroupingConfig,
 } from "../../consumers/grouping/config.ts";
+import { readGroupingEvent } from "../../consumers/grouping/event-view.ts";
 import { explainGrouping } from "../../consumers/grouping/explain.ts";
 import { projectConfigFromTestKeys } from "../../consumers/grouping/fixture-keys.ts";
+import { storedEventData } from "../../consumers/grouping/frame-writeback.ts";
 import { normalizeConfigFromOptions } from "../../consumers/normalize/config.ts";
 import { isRejected, normalizeEvent, toStoredEvent } from "../../consumers/normalize/normalize.ts";
 import { UsageError } from "../usage.ts";
@@ -19,7 +21,8 @@ import { UsageError } from "../usage.ts";
 // `ingest debug group [--project-config FILE] [--explain] FILE|-`: normalizes one event as the
 // normalize consumer does, groups it as the grouping consumer does and prints the config, the
 // hashes and every variant (or, with --explain, the component trees and why each part does or
-// does not contribute). The test-only keys of Sentry's grouping fixtures (`_grouping.
+// does not contribute; with --event, the event with its frames as the grouping consumer
+// stores them: in_app, orig_in_app, trimmed functions). The test-only keys of Sentry's grouping fixtures (`_grouping.
 // enhancements`, `_fingerprinting_rules`) are honoured, after the project config's own rules.
 
 export interface DebugGroupIo {
@@ -43,6 +46,7 @@ const processIo: DebugGroupIo = {
 interface Flags {
   readonly projectConfig?: string;
   readonly explain?: boolean;
+  readonly event?: boolean;
   readonly normalize: boolean;
 }
 
@@ -119,7 +123,8 @@ export function runDebugGroup(file: string, flags: Flags, io: DebugGroupIo = pro
     stackTraceRules: joinRules(fromFile.stackTraceRules, fromEvent.stackTraceRules),
     fingerprintRules: joinRules(fromFile.fingerprintRules, fromEvent.fingerprintRules),
   };
-  for (const problem of compileGroupingConfig(settings).problems) {
+  const compiled = compileGroupingConfig(settings);
+  for (const problem of compiled.problems) {
     for (const line of describeProblem(problem)) io.err(`ingest debug group: ${line}\n`);
   }
 
@@ -145,8 +150,14 @@ export function runDebugGroup(file: string, flags: Flags, io: DebugGroupIo = pro
     grouped = toStoredEvent(normalized);
   }
 
-  const result = computeGrouping(grouped, settings);
-  io.out(flags.explain ? explainGrouping(result) : `${JSON.stringify(groupingJson(result), null, 2)}\n`);
+  const view = readGroupingEvent(grouped);
+  const result = computeGroupingForEvent(view, compiled);
+  if (flags.event) {
+    const stored = storedEventData(grouped, view, compiled.stacktraceRules);
+    io.out(`${JSON.stringify(stored, null, 2)}\n`);
+  } else {
+    io.out(flags.explain ? explainGrouping(result) : `${JSON.stringify(groupingJson(result), null, 2)}\n`);
+  }
   return 0;
 }
 
@@ -159,6 +170,10 @@ export function createDebugGroupCommand(io: DebugGroupIo = processIo): Command {
       "YAML/JSON with groupingConfig, stackTraceRules and fingerprintRules (the project's grouping settings)",
     )
     .option("--explain", "print the component trees and why each part does or does not contribute")
+    .option(
+      "--event",
+      "print the event with its frames as the grouping consumer stores them (in_app, data.orig_in_app, trimmed functions)",
+    )
     .option("--no-normalize", "group the event as given, without Relay normalization first")
     .action((file: string, flags: Flags) => {
       const code = runDebugGroup(file, flags, io);

@@ -22,7 +22,9 @@ import {
 } from "../../consumers/storage/clickhouse-client.ts";
 import { type GroupRowJson, sqlInteger, toGroupRow } from "../../consumers/storage/clickhouse-queries.ts";
 import { createLogger, type Logger } from "../../observability/logger.ts";
+import type { KafkaAdmin } from "../../producers/kafka-admin.ts";
 import { nonNegativeInt, UsageError } from "../usage.ts";
+import { openAdmin, readTopology } from "./context.ts";
 
 // `ingest groups rebuild --project N | --all`: restores the grouping state in Redis from
 // ClickHouse (the storage consumer's `groups` table for hash → group and the group
@@ -30,6 +32,11 @@ import { nonNegativeInt, UsageError } from "../usage.ts";
 // joins the two consumer folders: it reads with storage's ClickHouse plumbing and writes
 // with grouping's stores. See consumers/grouping/rebuild.ts for when to run it and what
 // survives a Redis loss.
+//
+// The record is complete only once the storage consumer has stored everything grouping
+// emitted, so a rebuild of a lost state first waits for storage's lag on its inputs
+// (topology.yaml's `storage` consumer) to reach zero; grouping emits nothing while the
+// state is lost, so that backlog only shrinks. Running the command early is therefore safe.
 
 export interface GroupsCommandIo {
   readonly out: (line: string) => void;
@@ -46,6 +53,36 @@ const processIo: GroupsCommandIo = {
 /** Groups read from ClickHouse per query (keyset pages by group id). */
 const GROUPS_PAGE = 5000;
 
+const DRAIN_POLL_MS = 500;
+
+/** The storage consumer's progress on `events`, as Kafka has it. */
+export class StorageDrain {
+  constructor(
+    private readonly admin: KafkaAdmin,
+    private readonly groupId: string,
+    private readonly topics: ReadonlyArray<string>,
+    private readonly timeoutMs: number,
+    private readonly onWaiting: (lag: number) => void = () => {},
+  ) {}
+
+  /** Resolves once the group has no lag left on any partition; refuses after the timeout. */
+  async drained(): Promise<void> {
+    const deadline = Date.now() + this.timeoutMs;
+    for (;;) {
+      const lag = (await this.admin.lag(this.groupId, this.topics)).reduce((sum, p) => sum + p.lag, 0);
+      if (lag === 0) return;
+      if (Date.now() > deadline) {
+        throw new RebuildRefusedError(
+          `the storage consumer (group ${this.groupId}) still has ${lag} events to store after ` +
+            `${this.timeoutMs} ms: the record is incomplete, nothing restored`,
+        );
+      }
+      this.onWaiting(lag);
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+    }
+  }
+}
+
 /** The `groups` record in ClickHouse, read through FINAL so each group is its latest row. */
 export class ClickHouseGroupRecordSource implements GroupRecordSource {
   private readonly database: string;
@@ -53,8 +90,16 @@ export class ClickHouseGroupRecordSource implements GroupRecordSource {
   constructor(
     private readonly client: ClickHouseClient,
     database: string,
+    private readonly drain?: StorageDrain,
   ) {
     this.database = checkDatabaseName(database);
+  }
+
+  async settled(): Promise<void> {
+    if (this.drain === undefined) {
+      throw new RebuildRefusedError("no storage consumer to wait for: the record may be incomplete");
+    }
+    await this.drain.drained();
   }
 
   async projectIds(): Promise<number[]> {
@@ -123,23 +168,52 @@ function projectLine(project: ProjectRebuild): string {
 function summary(report: RebuildReport, database: string): string {
   const groups = report.projects.reduce((sum, p) => sum + p.groups, 0);
   const lost = report.stateWasLost
-    ? `grouping state had been lost: ${report.clearedKeys} stale keys removed, consumers released; `
+    ? `grouping state had been lost: waited ${report.settleMs} ms for storage, ` +
+      `${report.clearedKeys} stale keys removed, consumers released; `
     : "";
   return `groups rebuild: ${lost}${report.projects.length} project(s), ${groups} groups restored from ${database}`;
 }
 
-/** Runs one rebuild against the configured ClickHouse and Redis. */
-export async function runGroupsRebuild(scope: RebuildScope, io: GroupsCommandIo): Promise<RebuildReport> {
+/** The consumer whose lag on `events` says whether the record is complete. */
+export interface StorageConsumerRef {
+  readonly groupId: string;
+  readonly inputs: ReadonlyArray<string>;
+}
+
+/**
+ * Runs one rebuild against the configured ClickHouse and Redis; `storage` defaults to
+ * topology.yaml's storage consumer.
+ */
+export async function runGroupsRebuild(
+  scope: RebuildScope,
+  io: GroupsCommandIo,
+  storageConsumer?: StorageConsumerRef,
+): Promise<RebuildReport> {
   const options = io.options();
   const logger = io.logger();
+  const storage = storageConsumer ?? (await readTopology(options.topologyFile)).consumers.storage;
+  if (storage === undefined) {
+    throw new UsageError(`${options.topologyFile} defines no storage consumer to wait for`);
+  }
   const clickhouse = createStorageClickHouseClient(options);
   const redis = createRedisClient(options, { connectionName: "ingest-groups-rebuild", logger });
+  const admin = openAdmin(options, logger);
   try {
-    const source = new ClickHouseGroupRecordSource(clickhouse, options.clickhouseDatabase);
+    const drain = new StorageDrain(
+      admin,
+      storage.groupId,
+      storage.inputs,
+      options.groupingRebuildSettleTimeoutMs,
+      (lag) => logger.info({ groupId: storage.groupId, lag }, "groups.rebuild_waiting_for_storage"),
+    );
+    const source = new ClickHouseGroupRecordSource(clickhouse, options.clickhouseDatabase, drain);
     const target = {
       store: new RedisGroupStore(redis, options.redisKeyPrefix, options.groupEventMarkerTtlSeconds),
       environments: new RedisGroupEnvironmentStore(redis, options.redisKeyPrefix),
-      fence: new RedisGroupingStateFence(redis, options.redisKeyPrefix),
+      fence: new RedisGroupingStateFence(redis, options.redisKeyPrefix, {
+        note: "set by ingest groups rebuild",
+        idHeadroom: options.groupingIdHeadroom,
+      }),
       clearer: new RedisGroupingStateClearer(redis, options.redisKeyPrefix),
     };
     const report = await rebuildGroupingState(source, target, scope, (project) =>
@@ -149,6 +223,7 @@ export async function runGroupsRebuild(scope: RebuildScope, io: GroupsCommandIo)
       {
         stateWasLost: report.stateWasLost,
         clearedKeys: report.clearedKeys,
+        settleMs: report.settleMs,
         projects: report.projects.length,
         database: options.clickhouseDatabase,
       },
@@ -161,7 +236,7 @@ export async function runGroupsRebuild(scope: RebuildScope, io: GroupsCommandIo)
     throw error;
   } finally {
     redis.disconnect();
-    await clickhouse.close();
+    await Promise.all([clickhouse.close(), admin.close()]);
   }
 }
 

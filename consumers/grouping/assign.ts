@@ -3,7 +3,7 @@ import { type GroupOutcome, insertPayload, type OutputConfig } from "./eventstre
 import type { GroupEnvironmentStore } from "./group-environments.ts";
 import type { GroupAssignment, GroupAssignmentRequest, GroupStats, GroupStore } from "./group-store.ts";
 import type { PreparedEvent } from "./prepare.ts";
-import type { GroupingStateFence } from "./state-fence.ts";
+import { type GroupingStateFence, GroupingStateLostError } from "./state-fence.ts";
 import { type Retry, untilAvailable } from "./state-retry.ts";
 
 // Group assignment for one batch of prepared events (Sentry's `_save_aggregate` plus
@@ -13,6 +13,12 @@ import { type Retry, untilAvailable } from "./state-retry.ts";
 // records. The whole round is retried while Redis is away or the grouping state was lost;
 // retrying is safe because the store's per-event markers make an event that was already
 // assigned answer the same without counting again.
+//
+// The fence's generation is read before and after the round. The scripts themselves refuse
+// to run on a wiped Redis, but a round can straddle a wipe *and* the rebuild that follows
+// it: its first answers then come from the old state (whose markers the wipe took), its
+// last from the rebuilt one. Only a round that ran within one generation is emitted; any
+// other is redone, and the redo is answered by the rebuilt state alone.
 
 export interface AssignerDeps {
   readonly store: GroupStore;
@@ -65,7 +71,7 @@ export class GroupAssigner {
 
   private async attempt(events: ReadonlyArray<PreparedEvent>): Promise<GroupOutcome[]> {
     const { store, environments, fence } = this.deps;
-    await fence.ensureIntact();
+    const generation = await fence.ensureIntact();
     const assignments = await store.assignMany(events.map(request));
     const groups = new Map<string, { projectId: number; groupId: number }>();
     events.forEach((event, i) => {
@@ -82,9 +88,9 @@ export class GroupAssigner {
         })),
       ),
     ]);
-    // Checked again after the round: if Redis was wiped while it ran, what it answered may
-    // come from the empty state, and nothing of it may leave this step.
-    await fence.ensureIntact();
+    if ((await fence.ensureIntact()) !== generation) {
+      throw new GroupingStateLostError("the grouping state was rebuilt while this batch was assigned");
+    }
     const firstSeen = new Map<string, GroupStats | undefined>(
       [...groups.keys()].map((key, i) => [key, stats[i]] as const),
     );

@@ -64,12 +64,13 @@ export class GroupingComponent {
     return this;
   }
 
-  /** A deep copy, for building the next variant from the same frame without recomputing. */
-  clone(): GroupingComponent {
-    const copy = new GroupingComponent(this.id, {
-      values: this.values.map((v) => (v instanceof GroupingComponent ? v.clone() : v)),
-      contributes: this.contributes,
-    });
+  /**
+   * A copy for the next variant built from the same frame. Children are shared: once a frame
+   * component is built, variants only change the frame's own `contributes` and `hint`, and
+   * `values` arrays are replaced, never edited, so sharing cannot leak a change across.
+   */
+  copyForVariant(): GroupingComponent {
+    const copy = new GroupingComponent(this.id, { values: this.values, contributes: this.contributes });
     copy.hint = this.hint;
     copy.inApp = this.inApp;
     return copy;
@@ -90,7 +91,16 @@ export class GroupingComponent {
   }
 
   hash(): string | null {
-    return this.contributes ? hashValues(this.contributingValues()) : null;
+    return this.contributes ? hashText(this.contributingText("")) : null;
+  }
+
+  /** `text` followed by the contributing primitives: the hashed message, without an array. */
+  private contributingText(text: string): string {
+    if (!this.contributes) return text;
+    for (const value of this.values) {
+      text = value instanceof GroupingComponent ? value.contributingText(text) : text + primitiveText(value);
+    }
+    return text;
   }
 
   /** Finds contributing descendants with `id`, not descending into non-contributing ones. */
@@ -141,5 +151,9 @@ function primitiveText(value: string | number | boolean | null): string {
 /** Lowercase hex MD5 of the UTF-8 bytes of the values, concatenated. */
 export function hashValues(values: ReadonlyArray<string>): string {
   // One one-shot native call: the concatenation is the hashed message.
-  return hash("md5", values.join(""), "hex");
+  return hashText(values.join(""));
+}
+
+function hashText(text: string): string {
+  return hash("md5", text, "hex");
 }

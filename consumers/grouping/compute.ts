@@ -5,7 +5,14 @@ import {
   DEFAULT_PROJECT_GROUPING_CONFIG,
   type ProjectGroupingConfig,
 } from "./config.ts";
-import { type ContributesHit, type MatchFrame, NO_EXCEPTION, toMatchFrames } from "./enhancements/engine.ts";
+import {
+  type ContributesHit,
+  type ExceptionData,
+  type MatchFrame,
+  NO_EXCEPTION,
+  type StacktraceRules,
+  toMatchFrames,
+} from "./enhancements/engine.ts";
 import type { StackFacts } from "./enhancements/match-frame.ts";
 import {
   type GroupingEvent,
@@ -70,9 +77,25 @@ export interface GroupingResult {
 
 const CHECKSUM = /^[0-9a-f]{32}$/;
 
-interface ClassifiedStack {
+export interface ClassifiedStack {
   readonly frames: ReadonlyArray<MatchFrame>;
   readonly facts: StackFacts | undefined;
+}
+
+/**
+ * Sentry's normalization of one stack trace before grouping: the classifier rules set `inApp`
+ * and `category`, then every frame still without `inApp` gets `false`.
+ */
+export function normalizeStacktrace(
+  stacktrace: GroupingStacktrace,
+  platform: string | undefined,
+  rules: StacktraceRules,
+  exception: ExceptionData,
+): ClassifiedStack {
+  const frames = toMatchFrames(stacktrace.frames, platform);
+  const facts = rules.classify(frames, exception);
+  for (const frame of stacktrace.frames) if (frame.inApp === undefined) frame.inApp = false;
+  return { frames, facts };
 }
 
 function normalizeStacktraces(
@@ -82,13 +105,11 @@ function normalizeStacktraces(
   const classified = new Map<GroupingStacktrace, ClassifiedStack>();
   for (const { stacktrace, exception } of stacktracesOf(event)) {
     if (stacktrace.frames.length === 0) continue;
-    const frames = toMatchFrames(stacktrace.frames, event.platform);
-    const facts = compiled.stacktraceRules.classify(
-      frames,
-      exception ? exceptionData(exception) : NO_EXCEPTION,
+    const data = exception ? exceptionData(exception) : NO_EXCEPTION;
+    classified.set(
+      stacktrace,
+      normalizeStacktrace(stacktrace, event.platform, compiled.stacktraceRules, data),
     );
-    for (const frame of stacktrace.frames) if (frame.inApp === undefined) frame.inApp = false;
-    classified.set(stacktrace, { frames, facts });
   }
   return classified;
 }
@@ -133,12 +154,19 @@ function sortHashes(variants: Readonly<Record<string, GroupingVariant>>): string
   return ordered.map((n) => variants[n]!.hash).filter((h): h is string => h !== null);
 }
 
-/** Groups an already-read event with compiled settings. */
+/**
+ * Groups an already-read event with compiled settings. The event's frames are left as Sentry's
+ * stack-trace normalization leaves them (final `inApp`, `category`, trimmed function), which is
+ * what `storedEventData` (frame-writeback.ts) writes back into the event.
+ */
 export function computeGroupingForEvent(
   event: GroupingEvent,
   compiled: CompiledGroupingConfig,
 ): GroupingResult {
   const configId = compiled.definition.id;
+  // Sentry normalizes the stack traces before it looks at a checksum: the frames' stored
+  // `in_app` (see frame-writeback.ts) does not depend on how the event is hashed.
+  const matchFrames = normalizeStacktraces(event, compiled);
   if (event.checksum !== undefined) {
     const variants: Record<string, GroupingVariant> = CHECKSUM.test(event.checksum)
       ? {
@@ -163,8 +191,6 @@ export function computeGroupingForEvent(
         };
     return { config: configId, hashes: sortHashes(variants), variants, fingerprintInfo: undefined };
   }
-
-  const matchFrames = normalizeStacktraces(event, compiled);
 
   // Server-side fingerprint rules replace the client's fingerprint.
   const clientFingerprint = event.fingerprint ?? [DEFAULT_FINGERPRINT_VARIABLE];

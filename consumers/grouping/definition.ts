@@ -2,17 +2,19 @@ import type { Options } from "../../config/options.ts";
 import { fileProjectConfigSource, prepareProjectConfigSource } from "../../config/project-sources.ts";
 import { createRedisClient } from "../../config/redis.ts";
 import { type Clock, systemClock } from "../../pipelines/types.ts";
+import { KafkaAdmin } from "../../producers/kafka-admin.ts";
+import { createKafkaClient, kafkaClientConfig } from "../../producers/kafka-client.ts";
 import { AvroCodec } from "../../schemas/avro/codec.ts";
 import type { EventNormalizedRecord } from "../../schemas/avro/types.ts";
 import { codecForTopic } from "../../schemas/codecs.ts";
 import { EncodeError } from "../../schemas/errors.ts";
 import { createSchemaRegistry } from "../../schemas/registry/index.ts";
 import type { ConsumerContext, ConsumerDefinition, OpenedResources, ResourceMode } from "../definition.ts";
-import { buildGroupingStrategy, type GroupingDeps } from "./build-strategy.ts";
+import { buildGroupingStrategy, eventsTopic, type GroupingDeps } from "./build-strategy.ts";
 import { MemoryGroupEnvironmentStore, RedisGroupEnvironmentStore } from "./group-environments.ts";
 import { MemoryGroupStore } from "./group-store-memory.ts";
 import { RedisGroupStore } from "./group-store-redis.ts";
-import { MemoryGroupingStateFence, RedisGroupingStateFence } from "./state-fence.ts";
+import { EventsTopicFreshProbe, MemoryGroupingStateFence, RedisGroupingStateFence } from "./state-fence.ts";
 
 // Resources per mode:
 //   production  Redis: group store, group environments, the grouping-state fence (and the
@@ -58,13 +60,18 @@ async function openGroupingResources(
   }
   const openProjects = await prepareProjectConfigSource(options);
   const redis = createRedisClient(options, { connectionName: context.settings.name, logger });
+  // Only asked while Redis holds no grouping state (state-fence.ts).
+  const admin = KafkaAdmin.create(createKafkaClient(kafkaClientConfig(options), logger));
   return {
     deps: {
       store: new RedisGroupStore(redis, options.redisKeyPrefix, options.groupEventMarkerTtlSeconds),
       environments: new RedisGroupEnvironmentStore(redis, options.redisKeyPrefix),
       fence: new RedisGroupingStateFence(redis, options.redisKeyPrefix, {
-        initializeIfMissing: !options.groupingRequireRebuild,
         note: `initialized by ${context.settings.name} at ${new Date(clock.now()).toISOString()}`,
+        freshDeployment: options.groupingRequireRebuild
+          ? undefined
+          : new EventsTopicFreshProbe(admin, eventsTopic(context.settings)),
+        idHeadroom: options.groupingIdHeadroom,
       }),
       projects: openProjects(redis, clock),
       eventsNormalizedCodec,
@@ -72,6 +79,7 @@ async function openGroupingResources(
     async close() {
       // The chain is drained by now: nothing is waiting for a reply.
       redis.disconnect();
+      await admin.close();
     },
   };
 }

@@ -32,7 +32,10 @@ export interface GroupingFrame {
 }
 
 export interface GroupingStacktrace {
+  /** One per object entry of the source's `frames`, in order (null entries are skipped). */
   readonly frames: ReadonlyArray<GroupingFrame>;
+  /** The event JSON object this was read from; the frame write-back finds it by identity. */
+  readonly source: Readonly<Json>;
 }
 
 export interface NsError {
@@ -156,12 +159,17 @@ function deriveFilename(absPath: string): string {
   }
 }
 
-/** Python's `urlparse(filename).query`, removed together with its `?`. */
-function stripQueryString(filename: string): string {
+/**
+ * Sentry's JavaScript filename clean-up: Python's `urlparse(filename).query` (the text
+ * between the first `?` and the fragment; a `#` before any `?` leaves no query) is removed
+ * together with its `?`.
+ */
+export function stripQueryString(filename: string): string {
   const q = filename.indexOf("?");
   if (q === -1) return filename;
-  const hash = filename.indexOf("#", q);
-  const query = filename.slice(q + 1, hash === -1 ? undefined : hash);
+  const fragment = filename.indexOf("#");
+  if (fragment !== -1 && fragment < q) return filename;
+  const query = filename.slice(q + 1, fragment === -1 ? undefined : fragment);
   return query === "" ? filename : filename.replace(`?${query}`, "");
 }
 
@@ -209,13 +217,17 @@ function readFrame(raw: Json, eventPlatform: string | undefined): GroupingFrame 
   };
 }
 
-function readStacktrace(raw: unknown, eventPlatform: string | undefined): GroupingStacktrace | undefined {
+/** Reads one stack trace object (`{frames: [...]}`); undefined when it is not an object. */
+export function readStacktrace(
+  raw: unknown,
+  eventPlatform: string | undefined,
+): GroupingStacktrace | undefined {
   if (!isObject(raw)) return undefined;
   const frames: GroupingFrame[] = [];
   if (Array.isArray(raw.frames)) {
     for (const frame of raw.frames) if (isObject(frame)) frames.push(readFrame(frame, eventPlatform));
   }
-  return { frames };
+  return { frames, source: raw };
 }
 
 function readMechanism(raw: unknown): GroupingMechanism | undefined {

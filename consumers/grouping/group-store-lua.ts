@@ -14,29 +14,34 @@
 // reason.
 
 /**
- * KEYS[1] group id sequence, KEYS[2] event marker, KEYS[3..] hash keys in priority order.
+ * KEYS[1] grouping-state fence, KEYS[2] group id sequence, KEYS[3] event marker, KEYS[4..]
+ * hash keys in priority order.
  * ARGV[1] group key prefix, ARGV[2] marker TTL seconds, ARGV[3] timestamp, ARGV[4] event
  * id, ARGV[5] title, ARGV[6] culprit, ARGV[7] level.
- * Returns {group id (string), is new (0|1), redelivered (0|1)}.
+ * Returns {group id (string), is new (0|1), redelivered (0|1)}, or {"", 0, 0} when the
+ * fence is missing. Checking it here, in the same atomic step as the INCR, is what makes
+ * an allocation from a wiped (restarted-empty) Redis impossible: a check in the caller
+ * could pass just before the wipe and the INCR run just after (state-fence.ts).
  */
 export const ASSIGN_GROUP_LUA = `
-local marker = redis.call('GET', KEYS[2])
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'', 0, 0} end
+local marker = redis.call('GET', KEYS[3])
 if marker then
   local sep = string.find(marker, ':', 1, true)
   return {string.sub(marker, 1, sep - 1), tonumber(string.sub(marker, sep + 1)), 1}
 end
 
 local groupId = false
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   groupId = redis.call('GET', KEYS[i])
   if groupId then break end
 end
 local isNew = 0
 if not groupId then
-  groupId = string.format('%d', redis.call('INCR', KEYS[1]))
+  groupId = string.format('%d', redis.call('INCR', KEYS[2]))
   isNew = 1
 end
-for i = 3, #KEYS do
+for i = 4, #KEYS do
   redis.call('SET', KEYS[i], groupId, 'NX')
 end
 
@@ -57,7 +62,7 @@ if later then
 end
 redis.call('HINCRBY', groupKey, 'times_seen', 1)
 
-redis.call('SET', KEYS[2], groupId .. ':' .. isNew, 'EX', ARGV[2])
+redis.call('SET', KEYS[3], groupId .. ':' .. isNew, 'EX', ARGV[2])
 return {groupId, isNew, 0}
 `;
 

@@ -19,6 +19,7 @@ import {
   type RestoreResult,
 } from "./group-store.ts";
 import { ASSIGN_GROUP_LUA, RESTORE_GROUP_LUA } from "./group-store-lua.ts";
+import { GROUP_SEQUENCE_KEY, GROUPING_STATE_KEY, GroupingStateLostError } from "./state-fence.ts";
 
 // Redis keys (prefix = option `redisKeyPrefix`, `ingest:` by default):
 //   <prefix>group-seq                        group id sequence, shared by all projects
@@ -33,6 +34,9 @@ import { ASSIGN_GROUP_LUA, RESTORE_GROUP_LUA } from "./group-store-lua.ts";
 // puts it back. The hash and group keys carry no TTL and must not be evicted
 // (maxmemory-policy noeviction, or volatile-* which only touches the TTL'd markers):
 // an evicted hash key would make the next event create a second group for it.
+// Assignment refuses to run while the grouping-state fence (`<prefix>grouping-state`) is
+// missing (state-fence.ts), so a wiped Redis never allocates; `restore` does not look at
+// the fence, as the rebuild restores exactly while it is down.
 
 declare module "ioredis" {
   interface RedisCommander<Context> {
@@ -159,6 +163,7 @@ export class RedisGroupStore implements GroupStore {
     const project = projectKeyPart(request.projectId);
     const { event } = request;
     const keys = [
+      `${this.keyPrefix}${GROUPING_STATE_KEY}`,
       this.sequenceKey(),
       `${this.keyPrefix}grp:${project}:ev:${keySegment(event.eventId)}`,
       ...request.hashes.map((h) => this.hashKey(project, h)),
@@ -177,7 +182,7 @@ export class RedisGroupStore implements GroupStore {
   }
 
   private sequenceKey(): string {
-    return `${this.keyPrefix}group-seq`;
+    return `${this.keyPrefix}${GROUP_SEQUENCE_KEY}`;
   }
 
   private groupKeyPrefix(project: string): string {
@@ -190,6 +195,7 @@ export class RedisGroupStore implements GroupStore {
 }
 
 function toAssignment(reply: readonly [string, number, number]): GroupAssignment {
+  if (reply[0] === "") throw new GroupingStateLostError();
   const groupId = Number(reply[0]);
   if (!Number.isSafeInteger(groupId) || groupId < 1) {
     throw new StateStoreError("groups", "assign", {

@@ -2,6 +2,7 @@ import { InvalidMessage } from "../../pipelines/errors.ts";
 import type { Message } from "../../pipelines/types.ts";
 import type { EventNormalizedRecord } from "../../schemas/avro/types.ts";
 import { DecodeError } from "../../schemas/errors.ts";
+import { deriveFields } from "../../schemas/event-derived.ts";
 import {
   type JsonObject,
   type JsonValue,
@@ -12,6 +13,7 @@ import { computeGroupingForEvent, type FingerprintInfo, type GroupingResult } fr
 import { compileGroupingConfig } from "./config.ts";
 import { type GroupingEvent, readGroupingEvent } from "./event-view.ts";
 import { DEFAULT_FINGERPRINT_VARIABLE, resolveFingerprint } from "./fingerprinting.ts";
+import { storedEventData } from "./frame-writeback.ts";
 import type { GroupingSettings } from "./project-config.ts";
 import { decodeDlqReason, GroupingRuleError } from "./reasons.ts";
 import { saveEventTags } from "./save-event-tags.ts";
@@ -21,9 +23,10 @@ import { searchMessage } from "./search-message.ts";
 // payload, compute the grouping hashes (Sentry's `_calculate_event_grouping`: client or
 // server fingerprint, then the variants' hashes), and make the changes save_event makes to
 // the event data that Snuba later reads (tags, fingerprint, hashes, grouping config, the
-// search message, and the keys Sentry prunes from the eventstream copy). Pure: the chain
-// runs it with RunTask, or in worker threads (RunTaskInWorkers) when concurrency > 1, so
-// its input and output are plain, structured-clonable values.
+// search message, the frames as stack-trace normalization left them, and the keys Sentry
+// prunes from the eventstream copy). Pure: the chain runs it with RunTask, or in worker
+// threads (RunTaskInWorkers) when concurrency > 1, so its input and output are plain,
+// structured-clonable values.
 
 /** A decoded `events-normalized` record whose project exists, with what grouping needs. */
 export interface ResolvedEvent {
@@ -74,7 +77,14 @@ function groupingConfigId(data: JsonObject, project: GroupingSettings): string {
   return typeof id === "string" && id !== "" ? id : project.groupingConfig;
 }
 
-function group(data: JsonObject, project: GroupingSettings): { result: GroupingResult; view: GroupingEvent } {
+interface Grouped {
+  readonly result: GroupingResult;
+  readonly view: GroupingEvent;
+  /** The event with its frames as Sentry's stack-trace normalization stores them. */
+  readonly data: JsonObject;
+}
+
+function group(data: JsonObject, project: GroupingSettings): Grouped {
   const compiled = compileGroupingConfig({
     groupingConfig: groupingConfigId(data, project),
     stackTraceRules: project.stackTraceRules,
@@ -82,12 +92,30 @@ function group(data: JsonObject, project: GroupingSettings): { result: GroupingR
   });
   try {
     const view = readGroupingEvent(data);
-    return { result: computeGroupingForEvent(view, compiled), view };
+    const result = computeGroupingForEvent(view, compiled);
+    const stored = storedEventData(data, view, compiled.stacktraceRules);
+    if (stored !== data) rederive(stored);
+    return { result, view, data: stored };
   } catch (error) {
     // A pathological event (nesting deeper than the stack, a string past V8's limit).
     if (error instanceof RangeError) throw new GroupingRuleError("grouping-failed", error.message);
     throw error;
   }
+}
+
+/**
+ * Sentry materializes metadata, title and location after the stack-trace rules have written the
+ * frames (`_materialize_metadata_many` follows grouping), so the crash frame is the newest frame
+ * that is in-app after the rules, named by its trimmed function. The culprit is left as the
+ * normalizer derived it: by now `data.culprit` can no longer tell a client's culprit from a
+ * generated one.
+ */
+function rederive(data: JsonObject): void {
+  const derived = deriveFields(data);
+  data.title = derived.title;
+  data.metadata = derived.metadata as JsonObject;
+  if (derived.location === undefined) delete data.location;
+  else data.location = derived.location;
 }
 
 /** Sentry's `expand_title_template`: `{{ var }}` resolved like fingerprint variables. */
@@ -164,10 +192,10 @@ function checkIdentity(record: EventNormalizedRecord, data: JsonObject): void {
  */
 export function prepareEvent(input: ResolvedEvent): PreparedEvent {
   const { record, project, limits } = input;
-  const data = parseEventPayload(Buffer.from(record.payload, "utf8"), limits);
-  checkIdentity(record, data);
-  data.tags = saveEventTags(data);
-  const { result, view } = group(data, project);
+  const payload = parseEventPayload(Buffer.from(record.payload, "utf8"), limits);
+  checkIdentity(record, payload);
+  payload.tags = saveEventTags(payload);
+  const { result, view, data } = group(payload, project);
   const hashes = applyGrouping(data, result, view);
   if (hashes.length === 0) throw new GroupingRuleError("grouping-failed", "grouping produced no hash");
   for (const key of EVENTSTREAM_PRUNED_KEYS) delete data[key];

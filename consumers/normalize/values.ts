@@ -232,7 +232,8 @@ const SPAN_STATUS_ALIASES: Readonly<Record<string, string>> = {
 export function parseSpanStatus(value: unknown): string | undefined {
   if (typeof value !== "string") return fail("expected a string");
   if (SPAN_STATUSES.has(value)) return value;
-  const alias = SPAN_STATUS_ALIASES[value];
+  // Own keys only: `constructor` or `toString` would find Object.prototype's functions.
+  const alias = Object.hasOwn(SPAN_STATUS_ALIASES, value) ? SPAN_STATUS_ALIASES[value] : undefined;
   return alias ?? fail("expected a trace status");
 }
 

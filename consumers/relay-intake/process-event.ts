@@ -11,7 +11,9 @@ import { IntakeRuleError } from "./reasons.ts";
 // What relay-intake reads out of an event message's payload, and the `events-raw` record it
 // builds. The payload is parsed once, bounded (size, depth), only to check it and to lift a
 // few header fields; what goes on is the text Relay wrote, so nothing the parser would
-// normalize (large integers, key order, `__proto__` keys) changes on the way.
+// normalize (large integers, key order) changes on the way. A `__proto__` key at any depth
+// is hostile input here: the payload is refused (`proto-key`) and dead-lettered with its
+// bytes rather than stored with a key every later reader would have to defuse.
 
 export interface EventFacts {
   /** The payload text as produced: Relay's, with `event_id` appended when it had none. */
@@ -30,11 +32,11 @@ export function simpleEventId(value: string): string {
 
 /**
  * Parses and checks an event payload. Throws `DecodeError` (payload-too-large, too-deep,
- * invalid-utf8, invalid-json, payload-not-json-object) or `IntakeRuleError`
+ * invalid-utf8, invalid-json, payload-not-json-object, proto-key) or `IntakeRuleError`
  * (event-id-mismatch).
  */
 export function readEventPayload(message: RelayEventMessage, limits: PayloadLimits): EventFacts {
-  const event = parseEventPayload(message.payload, limits);
+  const event = parseEventPayload(message.payload, limits, "reject");
   const text = message.payload.toString("utf8");
   return {
     payloadText: withEventId(event, text, message.event_id),

@@ -27,9 +27,12 @@ export interface UserReport {
   readonly comments: string;
 }
 
-/** Throws `DecodeError` for a payload that is not bounded JSON, `IntakeRuleError` for a bad report. */
+/**
+ * Throws `DecodeError` for a payload that is not bounded JSON or holds a `__proto__` key
+ * (`proto-key`, as for events), `IntakeRuleError` for a bad report.
+ */
 export function readUserReport(message: RelayUserReportMessage, limits: PayloadLimits): UserReport {
-  const report = parseEventPayload(message.payload, limits);
+  const report = parseEventPayload(message.payload, limits, "reject");
   const comments = requiredString(report, "comments").trim();
   const eventId = parseEventId(requiredString(report, "event_id"));
   const name = optionalString(report, "name");

@@ -85,6 +85,29 @@ export function groupsQuery(database: string, projectId: number, groupIds: Reado
   ].join("\n");
 }
 
+/**
+ * The stored group rows (latest version) of the groups of several projects, in one query:
+ * storage reads the groups of every batch before merging, and one round trip per project
+ * made that read the slowest part of a write. Still scoped by project: each key is a
+ * (project_id, group_id) pair.
+ */
+export function groupsOfProjectsQuery(
+  database: string,
+  groupIdsByProject: ReadonlyMap<number, ReadonlyArray<number>>,
+): string {
+  const pairs: string[] = [];
+  for (const [projectId, groupIds] of groupIdsByProject) {
+    const project = sqlInteger("projectId", projectId);
+    for (const groupId of groupIds) pairs.push(`(${project}, ${sqlInteger("groupId", groupId)})`);
+  }
+  return [
+    "SELECT project_id, group_id, primary_hash, hashes, toUnixTimestamp(first_seen) AS first_seen_ts,",
+    "  toUnixTimestamp(last_seen) AS last_seen_ts, times_seen, title, culprit, level, metadata, version",
+    `FROM \`${database}\`.\`groups\` FINAL`,
+    `WHERE (project_id, group_id) IN (${pairs.join(", ")})`,
+  ].join("\n");
+}
+
 export interface GroupRowJson {
   project_id: string;
   group_id: string;

@@ -7,6 +7,7 @@ import { classifyClickHouseError, clickHouseErrorCode, clickHouseErrorMessage } 
 import {
   eventsQuery,
   type GroupRowJson,
+  groupsOfProjectsQuery,
   groupsQuery,
   type IssueAggregateRow,
   issuesQuery,
@@ -145,11 +146,10 @@ export class ClickHouseSink implements StorageSink {
       else byProject.set(project_id, [group_id]);
     }
     const stored = new Map<string, GroupRow>();
-    for (const [projectId, groupIds] of byProject) {
-      for (const row of await this.select<GroupRowJson>(groupsQuery(this.database, projectId, groupIds))) {
-        const group = toGroupRow(row);
-        stored.set(groupKey(group), group);
-      }
+    if (byProject.size === 0) return stored;
+    for (const row of await this.select<GroupRowJson>(groupsOfProjectsQuery(this.database, byProject))) {
+      const group = toGroupRow(row);
+      stored.set(groupKey(group), group);
     }
     return stored;
   }

@@ -447,7 +447,11 @@ describe("grouping state across a Redis restart", () => {
       await exec("bash", [SERVICES, "restart", "redis"], { timeout: 120_000 });
       const probe = await connect(options);
       try {
-        expect(await new RedisGroupingStateFence(probe, options.redisKeyPrefix).isIntact()).toBe(false);
+        const fence = new RedisGroupingStateFence(probe, options.redisKeyPrefix, {
+          note: "probe",
+          idHeadroom: 0,
+        });
+        expect(await fence.isIntact()).toBe(false);
       } finally {
         probe.disconnect();
       }
@@ -466,6 +470,7 @@ describe("grouping state across a Redis restart", () => {
       const report = await runGroupsRebuild(
         { all: true },
         { out: (line) => lines.push(line), options: () => options, logger: () => logger },
+        { groupId: storageGroup, inputs: [events] },
       );
       expect(report.stateWasLost).toBe(true);
       expect(report.projects.map((p) => p.groups).reduce((s, g) => s + g, 0)).toBe(40);

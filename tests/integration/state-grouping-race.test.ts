@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GroupAssignment, GroupAssignmentRequest } from "../../consumers/grouping/group-store.ts";
 import { RedisGroupStore } from "../../consumers/grouping/group-store-redis.ts";
+import { GROUPING_STATE_KEY } from "../../consumers/grouping/state-fence.ts";
 import { connectRedis, countKeys, deletePrefix, testOptions } from "../unit/state/contracts/redis-fixture.ts";
 
 // Two grouping consumers on separate connections assign the same stream of events at
@@ -51,6 +52,8 @@ describe("RedisGroupStore under two racing consumers", () => {
   beforeAll(async () => {
     ca = await connectRedis(options, "race-a");
     cb = await connectRedis(options, "race-b");
+    // The store assigns only under the grouping-state fence (state-fence.ts).
+    await ca.set(`${options.redisKeyPrefix}${GROUPING_STATE_KEY}`, "race");
   });
   afterAll(async () => {
     await deletePrefix(ca, options.redisKeyPrefix);

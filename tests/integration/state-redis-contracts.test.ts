@@ -1,4 +1,5 @@
 import { RedisGroupStore } from "../../consumers/grouping/group-store-redis.ts";
+import { GROUPING_STATE_KEY } from "../../consumers/grouping/state-fence.ts";
 import { RedisChunkStore } from "../../consumers/relay-intake/chunk-store.ts";
 import { RedisDedupeStore } from "../../consumers/relay-intake/dedupe.ts";
 import { chunkStoreContract } from "../unit/state/contracts/chunk-store-contract.ts";
@@ -40,6 +41,8 @@ groupStoreContract("RedisGroupStore", async () => {
   const options = testOptions();
   const ca = await connectRedis(options, "state-test-a");
   const cb = await connectRedis(options, "state-test-b");
+  // The store assigns only under the grouping-state fence (state-fence.ts).
+  await ca.set(`${options.redisKeyPrefix}${GROUPING_STATE_KEY}`, "contract");
   return {
     a: new RedisGroupStore(ca, options.redisKeyPrefix, options.groupEventMarkerTtlSeconds),
     b: new RedisGroupStore(cb, options.redisKeyPrefix, options.groupEventMarkerTtlSeconds),

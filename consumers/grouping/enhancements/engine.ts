@@ -36,28 +36,87 @@ export interface ContributesHit {
   readonly index: number;
 }
 
+/**
+ * Rules of one pass, in order, indexed by one literal each (the longest one outside the
+ * category field): a stack trace only looks at the rules whose literal it contains, plus the
+ * few without such a literal, instead of checking every rule of the set.
+ */
+class IndexedRules {
+  readonly rules: ReadonlyArray<StacktraceRule>;
+  private readonly needleIds: ReadonlyArray<ReadonlyArray<number>>;
+  /** Positions of the rules keyed by a literal, by the literal's id. */
+  private readonly byNeedle = new Map<number, number[]>();
+  /** Positions of the rules that no literal outside the category field rules out. */
+  private readonly unkeyed: number[] = [];
+
+  constructor(rules: ReadonlyArray<StacktraceRule>, needles: NeedleIndex) {
+    this.rules = rules;
+    this.needleIds = rules.map((rule, position) => {
+      let key: number | undefined;
+      let keyLength = -1;
+      const ids = rule.needles.map(([field, needle]) => {
+        const id = needles.register(field, needle);
+        if (field !== "category" && needle.length > keyLength) {
+          key = id;
+          keyLength = needle.length;
+        }
+        return id;
+      });
+      if (key === undefined) this.unkeyed.push(position);
+      else {
+        const list = this.byNeedle.get(key);
+        if (list) list.push(position);
+        else this.byNeedle.set(key, [position]);
+      }
+      return ids;
+    });
+  }
+
+  /** Positions of the rules that may match a stack trace with these facts, in rule order. */
+  candidates(facts: StackFacts): number[] {
+    const positions = this.unkeyed.slice();
+    let keyed = false;
+    for (const id of facts.present) {
+      const list = this.byNeedle.get(id);
+      if (list === undefined) continue;
+      for (let i = 0; i < list.length; i++) positions.push(list[i]!);
+      keyed = true;
+    }
+    if (keyed) positions.sort((a, b) => a - b);
+    return positions;
+  }
+
+  mayMatch(position: number, facts: StackFacts): boolean {
+    const ids = this.needleIds[position]!;
+    for (let i = 0; i < ids.length; i++) if (!facts.has(ids[i]!)) return false;
+    return true;
+  }
+}
+
+/** Whether a `min-frames` rule discards a stack trace, with its hint. */
+export interface ContributesOutcome {
+  readonly discard: boolean;
+  readonly hint: string | undefined;
+}
+
+const KEEP: ContributesOutcome = { discard: false, hint: undefined };
+
 /** The rules that can apply to stack traces of some families, with their literal index. */
 class FamilyRules {
-  readonly classifiers: ReadonlyArray<StacktraceRule>;
-  readonly contributors: ReadonlyArray<StacktraceRule>;
   readonly needles = new NeedleIndex();
-  private readonly needleIds = new Map<StacktraceRule, ReadonlyArray<number>>();
+  readonly classifiers: IndexedRules;
+  readonly contributors: IndexedRules;
 
   constructor(rules: ReadonlyArray<StacktraceRule>, mask: number) {
     const applies = rules.filter((r) => r.familyMask === FAMILY_ALL || (r.familyMask & mask) !== 0);
-    this.classifiers = applies.filter((r) => r.isClassifier);
-    this.contributors = applies.filter((r) => r.isContributes);
-    for (const rule of applies) {
-      this.needleIds.set(
-        rule,
-        rule.needles.map(([field, needle]) => this.needles.register(field, needle)),
-      );
-    }
-  }
-
-  mayMatch(rule: StacktraceRule, facts: StackFacts): boolean {
-    for (const id of this.needleIds.get(rule)!) if (!facts.has(id)) return false;
-    return true;
+    this.classifiers = new IndexedRules(
+      applies.filter((r) => r.isClassifier),
+      this.needles,
+    );
+    this.contributors = new IndexedRules(
+      applies.filter((r) => r.isContributes),
+      this.needles,
+    );
   }
 }
 
@@ -89,9 +148,11 @@ export class StacktraceRules {
     if (frames.length === 0) return undefined;
     const family = this.forFamilies(familyMaskOf(frames));
     const facts = new StackFacts(frames, family.needles);
+    const classifiers = family.classifiers;
     const matching: number[] = [];
-    for (const rule of family.classifiers) {
-      if (!rule.matchesException(exception) || !family.mayMatch(rule, facts)) continue;
+    for (const position of classifiers.candidates(facts)) {
+      const rule = classifiers.rules[position]!;
+      if (!rule.matchesException(exception) || !classifiers.mayMatch(position, facts)) continue;
       matching.length = 0;
       for (let i = 0; i < frames.length; i++) if (rule.matchesFrame(frames, i)) matching.push(i);
       for (const index of matching) {
@@ -129,8 +190,10 @@ export class StacktraceRules {
     const family = this.forFamilies(familyMaskOf(frames));
     const facts = classified ?? new StackFacts(frames, family.needles);
     facts.categoriesChanged();
-    for (const rule of family.contributors) {
-      if (!rule.matchesException(exception) || !family.mayMatch(rule, facts)) continue;
+    const contributors = family.contributors;
+    for (const position of contributors.candidates(facts)) {
+      const rule = contributors.rules[position]!;
+      if (!rule.matchesException(exception) || !contributors.mayMatch(position, facts)) continue;
       for (let index = 0; index < frames.length; index++) {
         if (rule.matchesFrame(frames, index)) hits.push({ rule, index });
       }
@@ -145,7 +208,7 @@ export class StacktraceRules {
   static applyContributes(
     hits: ReadonlyArray<ContributesHit>,
     components: ReadonlyArray<GroupingComponent>,
-  ): { readonly discard: boolean; readonly hint: string | undefined } {
+  ): ContributesOutcome {
     let maxFrames = 0;
     let maxFramesRule: StacktraceRule | undefined;
     let minFrames = 0;
@@ -188,7 +251,7 @@ export class StacktraceRules {
         };
       }
     }
-    return { discard: false, hint: undefined };
+    return KEEP;
   }
 }
 

@@ -34,65 +34,124 @@ function familyBitsOfPlatform(platform: string | undefined): number {
   }
 }
 
-export interface MatchFrame {
-  readonly frame: GroupingFrame;
-  readonly family: number;
-  readonly function: string;
-  readonly functionLower: string;
-  readonly module: string | undefined;
-  readonly moduleLower: string | undefined;
-  readonly package: string | undefined;
-  readonly path: string | undefined;
-  readonly filename: string | undefined;
-}
-
 function normalizePath(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const lower = value.toLowerCase();
   return lower.includes("\\") ? lower.replaceAll("\\", "/") : lower;
 }
 
+/**
+ * A frame as the rules see it. The frame's values are taken when it is made; their
+ * normalized forms are computed when a rule first looks at them, since the literal index
+ * (keyed by the values as sent) rules out most rules without them.
+ */
+export class MatchFrame {
+  readonly function: string;
+  readonly module: string | undefined;
+  /** The values the normalized fields are made of, as sent. */
+  readonly rawPackage: string | undefined;
+  readonly rawPath: string | undefined;
+  readonly rawFilename: string | undefined;
+  private lowerFunction: string | undefined = undefined;
+  private lowerModule: string | undefined = undefined;
+  private normalizedPackage: string | undefined = undefined;
+  private normalizedPath: string | undefined = undefined;
+  private normalizedFilename: string | undefined = undefined;
+
+  constructor(
+    readonly frame: GroupingFrame,
+    readonly family: number,
+  ) {
+    this.function = frame.function || "<unknown>";
+    this.module = frame.module;
+    this.rawPackage = frame.package;
+    this.rawPath = frame.absPath || frame.filename;
+    this.rawFilename = frame.filename;
+  }
+
+  get functionLower(): string {
+    return (this.lowerFunction ??= this.function.toLowerCase());
+  }
+
+  get moduleLower(): string | undefined {
+    if (this.module === undefined) return undefined;
+    return (this.lowerModule ??= this.module.toLowerCase());
+  }
+
+  /** Lower-cased, `/` separators. */
+  get package(): string | undefined {
+    if (this.rawPackage === undefined) return undefined;
+    return (this.normalizedPackage ??= normalizePath(this.rawPackage));
+  }
+
+  /** The absolute path, else the filename; lower-cased, `/` separators. */
+  get path(): string | undefined {
+    if (this.rawPath === undefined) return undefined;
+    return (this.normalizedPath ??= normalizePath(this.rawPath));
+  }
+
+  /** Lower-cased, `/` separators. */
+  get filename(): string | undefined {
+    if (this.rawFilename === undefined) return undefined;
+    return (this.normalizedFilename ??= normalizePath(this.rawFilename));
+  }
+}
+
 export function toMatchFrames(
   frames: ReadonlyArray<GroupingFrame>,
   eventPlatform: string | undefined,
 ): MatchFrame[] {
-  return frames.map((frame) => {
-    const fn = frame.function || "<unknown>";
-    return {
-      frame,
-      family: familyBitsOfPlatform(frame.platform ?? eventPlatform),
-      function: fn,
-      functionLower: fn.toLowerCase(),
-      module: frame.module,
-      moduleLower: frame.module?.toLowerCase(),
-      package: normalizePath(frame.package),
-      path: normalizePath(frame.absPath || frame.filename),
-      filename: normalizePath(frame.filename),
-    };
-  });
+  const out: MatchFrame[] = new Array(frames.length);
+  for (let i = 0; i < frames.length; i++) {
+    const frame = frames[i]!;
+    out[i] = new MatchFrame(frame, familyBitsOfPlatform(frame.platform ?? eventPlatform));
+  }
+  return out;
 }
 
 export type NeedleField = "function" | "module" | "package" | "path" | "filename" | "category";
 
 const STATIC_FIELDS = ["function", "module", "package", "path", "filename"] as const;
 
-function fieldValue(frame: MatchFrame, field: (typeof STATIC_FIELDS)[number]): string | undefined {
+/** A field's value as sent: the literal index is keyed by it. */
+function rawFieldValue(frame: MatchFrame, field: (typeof STATIC_FIELDS)[number]): string | undefined {
   switch (field) {
     case "function":
-      return frame.functionLower;
+      return frame.function;
     case "module":
-      return frame.moduleLower;
+      return frame.module;
     case "package":
-      return frame.package;
+      return frame.rawPackage;
     case "path":
-      return frame.path;
+      return frame.rawPath;
     case "filename":
-      return frame.filename;
+      return frame.rawFilename;
+  }
+}
+
+/** The form rules match a field's value in (and the literals are written in). */
+function normalizedFieldValue(field: NeedleField, raw: string): string {
+  switch (field) {
+    case "function":
+    case "module":
+    case "category":
+      return raw.toLowerCase();
+    default:
+      return normalizePath(raw)!;
   }
 }
 
 const VALUE_CACHE_LIMIT = 100_000;
 const NONE: ReadonlyArray<number> = [];
+
+const FIELD_SLOTS: Readonly<Record<NeedleField, number>> = {
+  function: 0,
+  module: 1,
+  package: 2,
+  path: 3,
+  filename: 4,
+  category: 5,
+};
 
 /**
  * Every literal the rules of a rule set require, by field, with the answer to "which of them
@@ -101,9 +160,15 @@ const NONE: ReadonlyArray<number> = [];
  */
 export class NeedleIndex {
   private readonly ids = new Map<string, number>();
-  private readonly byField = new Map<NeedleField, Array<readonly [string, number]>>();
-  private readonly valueCache = new Map<NeedleField, Map<string, ReadonlyArray<number>>>();
+  // Indexed by FIELD_SLOTS: one array lookup instead of a map lookup per field and value.
+  private readonly byField: Array<Array<readonly [string, number]> | undefined> = [];
+  private readonly valueCache: Array<Map<string, ReadonlyArray<number>>> = [];
+  private readonly categoryIds = new Set<number>();
   private cachedValues = 0;
+
+  constructor() {
+    for (let i = 0; i < STATIC_FIELDS.length + 1; i++) this.valueCache.push(new Map());
+  }
 
   /** The id of a (field, literal) requirement. */
   register(field: NeedleField, needle: string): number {
@@ -112,9 +177,11 @@ export class NeedleIndex {
     if (id === undefined) {
       id = this.ids.size;
       this.ids.set(key, id);
-      const list = this.byField.get(field);
+      const slot = FIELD_SLOTS[field];
+      const list = this.byField[slot];
       if (list) list.push([needle, id]);
-      else this.byField.set(field, [[needle, id]]);
+      else this.byField[slot] = [[needle, id]];
+      if (field === "category") this.categoryIds.add(id);
     }
     return id;
   }
@@ -123,28 +190,29 @@ export class NeedleIndex {
     return this.ids.size;
   }
 
-  /** Ids of the literals of `field` contained in `value` (lower-cased). */
+  /** Whether an id stands for a category literal (categories change while rules run). */
+  isCategory(id: number): boolean {
+    return this.categoryIds.has(id);
+  }
+
+  /** Ids of the literals of `field` contained in `value` (as sent; normalized here on a miss). */
   contained(field: NeedleField, value: string): ReadonlyArray<number> {
-    const needles = this.byField.get(field);
+    const slot = FIELD_SLOTS[field];
+    const needles = this.byField[slot];
     if (needles === undefined) return NONE;
-    let cache = this.valueCache.get(field);
-    if (cache === undefined) {
-      cache = new Map();
-      this.valueCache.set(field, cache);
-    }
+    const cache = this.valueCache[slot]!;
     let found = cache.get(value);
     if (found === undefined) {
       const ids: number[] = [];
+      const normalized = normalizedFieldValue(field, value);
       // Path-like values are also matched with a leading slash.
       const subject =
-        field === "function" || field === "module" || field === "category" ? value : `/${value}`;
+        field === "function" || field === "module" || field === "category" ? normalized : `/${normalized}`;
       for (const [needle, id] of needles) if (subject.includes(needle)) ids.push(id);
       found = ids.length === 0 ? NONE : ids;
       if (this.cachedValues >= VALUE_CACHE_LIMIT) {
-        this.valueCache.clear();
+        for (const map of this.valueCache) map.clear();
         this.cachedValues = 0;
-        cache = new Map();
-        this.valueCache.set(field, cache);
       }
       cache.set(value, found);
       this.cachedValues++;
@@ -155,24 +223,26 @@ export class NeedleIndex {
 
 /**
  * Which required literals occur in some frame of a stack trace, so that rules which cannot
- * match any frame are skipped without testing frames.
+ * match any frame are skipped without testing frames. Few literals occur in one stack trace,
+ * so they are kept as short lists rather than a flag per literal of the rule set.
  */
 export class StackFacts {
-  // A plain array: small typed arrays get off-heap backing stores that are costly to collect.
-  private readonly present: number[];
+  /** Ids of the non-category literals found, each once. */
+  readonly present: number[] = [];
+  private categories: ReadonlyArray<number> = NONE;
   private categoriesDirty = true;
 
   constructor(
     private readonly frames: ReadonlyArray<MatchFrame>,
     private readonly index: NeedleIndex,
   ) {
-    this.present = new Array<number>(index.size).fill(0);
+    const present = this.present;
     for (const f of frames) {
       for (const field of STATIC_FIELDS) {
-        const value = fieldValue(f, field);
+        const value = rawFieldValue(f, field);
         if (value === undefined) continue;
         const ids = index.contained(field, value);
-        for (let i = 0; i < ids.length; i++) this.present[ids[i]!] = 1;
+        for (let i = 0; i < ids.length; i++) if (!present.includes(ids[i]!)) present.push(ids[i]!);
       }
     }
   }
@@ -183,16 +253,21 @@ export class StackFacts {
   }
 
   has(id: number): boolean {
+    if (this.present.includes(id)) return true;
+    if (!this.index.isCategory(id)) return false;
     if (this.categoriesDirty) this.refreshCategories();
-    return this.present[id] === 1;
+    return this.categories.includes(id);
   }
 
   private refreshCategories(): void {
     this.categoriesDirty = false;
+    const found: number[] = [];
     for (const f of this.frames) {
       const category = f.frame.category;
-      if (category !== undefined)
-        for (const id of this.index.contained("category", category.toLowerCase())) this.present[id] = 1;
+      if (category === undefined) continue;
+      for (const id of this.index.contained("category", category))
+        if (!found.includes(id)) found.push(id);
     }
+    this.categories = found;
   }
 }

@@ -131,13 +131,21 @@ function finishStrategy(
   return result;
 }
 
+/** The hint of components that lose to the winning strategy (only built when one does). */
+function precedenceHint(strategy: Strategy, variant: string, contributing: string[]): string {
+  const verb = strategy.name.endsWith("s") ? "take" : "takes";
+  if (variant === "default") return `ignored because ${strategy.name} ${verb} precedence`;
+  return `ignored because ${contributing.sort().join("/")} ${strategy.name} ${verb} precedence`;
+}
+
 export function strategyRoots(
   event: GroupingEvent,
   context: StrategyContext,
   memo: HashMemo,
 ): Map<string, GroupingComponent> {
-  let winner: string | undefined;
-  let precedenceHint: string | undefined;
+  let winner: Strategy | undefined;
+  let hint: string | undefined;
+  let hintOf: (() => string) | undefined;
   const byVariant = new Map<string, GroupingComponent[]>();
   for (const strategy of STRATEGIES) {
     const produced = strategy.run(event, context);
@@ -149,29 +157,24 @@ export function strategyRoots(
       else byVariant.set(variant, [component]);
       if (!component.contributes) continue;
       if (winner === undefined) {
-        winner = strategy.name;
-        const contributing = [...components]
-          .filter(([, c]) => c.contributes)
-          .map(([n]) => n)
-          .sort()
-          .join("/");
-        const verb = strategy.name.endsWith("s") ? "take" : "takes";
-        precedenceHint =
-          variant === "default"
-            ? `ignored because ${strategy.name} ${verb} precedence`
-            : `ignored because ${contributing} ${strategy.name} ${verb} precedence`;
-      } else if (strategy.name !== winner) {
-        component.update({ contributes: false, hint: precedenceHint });
+        winner = strategy;
+        // Worded from the winner's components as they are now, before later strategies run.
+        const winning = strategy;
+        const firstVariant = variant;
+        const contributing: string[] = [];
+        for (const [name, c] of components) if (c.contributes) contributing.push(name);
+        hintOf = () => precedenceHint(winning, firstVariant, contributing);
+      } else if (strategy !== winner) {
+        hint ??= hintOf!();
+        component.update({ contributes: false, hint });
       }
     }
   }
   const roots = new Map<string, GroupingComponent>();
   for (const [variant, components] of byVariant) {
     const root = new GroupingComponent(variant, { values: components });
-    if (!root.contributes && precedenceHint !== undefined) root.update({ hint: precedenceHint });
+    if (!root.contributes && hintOf !== undefined) root.update({ hint: (hint ??= hintOf()) });
     roots.set(variant, root);
   }
   return roots;
 }
-
-/** `normalize_stacktraces_for_grouping`: stack-trace rules, then unset `in_app` -> false. */

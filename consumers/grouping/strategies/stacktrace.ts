@@ -1,7 +1,7 @@
 import { GroupingComponent } from "../component.ts";
 import { type ExceptionData, StacktraceRules } from "../enhancements/engine.ts";
 import type { GroupingFrame, GroupingStacktrace } from "../event-view.ts";
-import { behaviorFamily } from "../platform.ts";
+import { type BehaviorFamily, behaviorFamily } from "../platform.ts";
 import { trimFunctionName } from "../trim-function.ts";
 import type { ComponentsByVariant, StrategyContext } from "./context.ts";
 
@@ -46,7 +46,7 @@ function filenameComponent(frame: GroupingFrame, platform: string | undefined): 
     component.update({ contributes: false, hint: "ignored because filename is anonymous" });
   } else if (filename === "[native code]") {
     component.update({ contributes: false, hint: "ignored because filename suggests native code" });
-  } else if (platform === "java") {
+  } else if (platform === "java" && filename.includes("$$_javassist")) {
     const cleaned = filename.replace(JAVA_ASSIST, "$1<auto>");
     if (cleaned !== filename) component.update({ values: [cleaned], hint: "cleaned javassist parts" });
   }
@@ -94,7 +94,7 @@ function codePointLength(text: string): number {
   return n;
 }
 
-function contextLineComponent(frame: GroupingFrame, platform: string | undefined): GroupingComponent {
+function contextLineComponent(frame: GroupingFrame, family: BehaviorFamily): GroupingComponent {
   const raw = frame.contextLine ?? "";
   const trimmed = raw.trim();
   const line = NEEDS_COLLAPSE.test(trimmed)
@@ -108,7 +108,7 @@ function contextLineComponent(frame: GroupingFrame, platform: string | undefined
   if (codePointLength(raw) > 120) {
     component.update({ contributes: false, hint: "ignored because line is too long" });
   } else if (
-    behaviorFamily(platform) === "javascript" &&
+    family === "javascript" &&
     !frame.function &&
     hasUrlOrigin(frame.absPath, true)
   ) {
@@ -123,9 +123,9 @@ function contextLineComponent(frame: GroupingFrame, platform: string | undefined
 function functionComponent(
   frame: GroupingFrame,
   platform: string | undefined,
+  family: BehaviorFamily,
   contextLineAvailable: boolean,
 ): GroupingComponent {
-  const family = behaviorFamily(platform);
   let func: string | undefined;
   // C# started being trimmed late; its grouping keeps preferring the untrimmed name.
   if (platform === "csharp") {
@@ -179,6 +179,7 @@ export function frameComponent(
   context: StrategyContext,
 ): GroupingComponent {
   const platform = frame.platform || eventPlatform;
+  const family = behaviorFamily(platform);
   const filename = filenameComponent(frame, platform);
   const module = moduleComponent(frame, platform);
   if (module.contributes && filename.contributes) {
@@ -186,15 +187,15 @@ export function frameComponent(
   }
   const contextLine =
     frame.contextLine && platform !== undefined && context.config.contextLinePlatforms.has(platform)
-      ? contextLineComponent(frame, platform)
+      ? contextLineComponent(frame, family)
       : undefined;
-  const fn = functionComponent(frame, platform, contextLine?.contributes ?? false);
+  const fn = functionComponent(frame, platform, family, contextLine?.contributes ?? false);
   const values = contextLine ? [module, filename, fn, contextLine] : [module, filename, fn];
   // The frame's own flag is fixed here; the JavaScript tweaks below change only children.
   const component = new GroupingComponent("frame", { values });
   component.inApp = frame.inApp ?? false;
 
-  if (behaviorFamily(platform) === "javascript") {
+  if (family === "javascript") {
     let func = frame.rawFunction || frame.function;
     if (func) func = func.slice(func.lastIndexOf(".") + 1);
     if (!func) {
@@ -227,7 +228,7 @@ function inAppHint(frame: GroupingFrame): string {
   if (frame.inAppRule !== undefined && frame.inApp !== frame.clientInApp) {
     return `marked ${frame.inApp ? "in-app" : "out of app"} by ${frame.inAppRule}`;
   }
-  if (frame.clientInApp !== undefined) return `marked ${frame.inApp ? "in-app" : "out of app"} by the client`;
+  if (frame.clientInApp !== undefined) return frame.inApp ? "marked in-app by the client" : "marked out of app by the client";
   return "non app frame";
 }
 
@@ -236,19 +237,20 @@ function singleStacktraceVariant(
   stacktrace: GroupingStacktrace,
   context: StrategyContext,
   exception: ExceptionData,
-  frameComponents: ReadonlyArray<GroupingComponent>,
+  /** This variant's own frame components, one per frame; they become the stack's values. */
+  components: GroupingComponent[],
 ): GroupingComponent {
   const event = context.event;
   const frames = stacktrace.frames;
-  const components: GroupingComponent[] = [];
   let previous: GroupingFrame | undefined;
   for (let i = 0; i < frames.length; i++) {
     const frame = frames[i]!;
-    const component = frameComponents[i]!;
-    if (isRecursion(frame, previous))
-      component.update({ contributes: false, hint: "ignored due to recursion" });
-    if (variant === "app" && !frame.inApp) component.update({ contributes: false });
-    components.push(component);
+    const component = components[i]!;
+    if (isRecursion(frame, previous)) {
+      component.contributes = false;
+      component.hint = "ignored due to recursion";
+    }
+    if (variant === "app" && !frame.inApp) component.contributes = false;
     previous = frame;
   }
 
@@ -272,19 +274,20 @@ function singleStacktraceVariant(
     components,
   );
   let inAppContributing = 0;
-  components.forEach((component, index) => {
-    const frame = frames[index]!;
+  for (let index = 0; index < components.length; index++) {
+    const component = components[index]!;
     if (variant === "app") {
-      const why = inAppHint(frame);
+      const why = inAppHint(frames[index]!);
       if (!component.inApp) {
         // System frames never contribute to the app variant, whatever the rules say.
-        component.update({ contributes: false, hint: why });
+        component.contributes = false;
+        component.hint = why;
       } else {
         component.hint = component.hint === null ? why : `${why} but ${component.hint}`;
       }
     }
     if (component.inApp && component.contributes) inAppContributing++;
-  });
+  }
   const stack = new GroupingComponent("stacktrace", { values: components });
   if (result.discard) stack.update({ contributes: false, hint: result.hint });
   if (variant === "app" && inAppContributing === 0) stack.update({ contributes: false });
@@ -304,7 +307,7 @@ export function stacktraceVariants(
     stacktrace,
     context,
     exception,
-    base.map((c) => c.clone()),
+    base.map((c) => c.copyForVariant()),
   );
   const system = singleStacktraceVariant("system", stacktrace, context, exception, base);
 

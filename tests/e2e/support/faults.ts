@@ -110,12 +110,12 @@ export async function stopClickHouse(pipeline: Pipeline, downMs = 20_000): Promi
 /**
  * Fault 4: restart Redis. services.sh runs Redis without persistence, so its data is gone:
  * the grouping state comes back from ClickHouse (`ingest groups rebuild --all`), and until
- * then the grouping consumer holds its batches (the state fence). The record is complete
- * only once the storage consumer has written every assignment grouping emitted before the
- * loss, so the rebuild waits for storage to drain `events` first (grouping emits nothing
- * while fenced, so that backlog is bounded). `eager` rebuilds at once instead: assignments
- * still between grouping and storage are then missing from the record, and the restored id
- * sequence hands their ids out again (reported as a grouping bug; not in the default set).
+ * then the grouping consumer holds its batches (the state fence; a wiped Redis cannot
+ * allocate a group id at all). The record is complete only once the storage consumer has
+ * written every assignment grouping emitted before the loss, and the rebuild itself waits
+ * for that (storage's lag on `events` at zero) before it reads ClickHouse. The plain fault
+ * acts like a careful operator and also waits for storage before running the rebuild;
+ * `eager` runs it the moment Redis is back, relying on the command's own wait.
  */
 export async function restartRedis(pipeline: Pipeline, eager = false): Promise<number> {
   return measureRecovery(pipeline, ["relay-intake", "grouping"], async () => {
@@ -127,7 +127,7 @@ export async function restartRedis(pipeline: Pipeline, eager = false): Promise<n
         await sleep(500);
       }
     }
-    const rebuilt = await ingest(["groups", "rebuild", "--all"], pipeline.env, 120_000);
+    const rebuilt = await ingest(["groups", "rebuild", "--all"], pipeline.env, 300_000);
     if (rebuilt.code !== 0) throw new Error(`groups rebuild failed (${rebuilt.code}): ${rebuilt.stderr}`);
   });
 }

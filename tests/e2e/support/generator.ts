@@ -12,7 +12,7 @@ import { encodeRelayMessage, eventIdToKey } from "../../../schemas/relay/codec.t
 //
 // Hostile messages are the ones a broken or malicious producer could write; each kind
 // names the DLQ reason relay-intake must give it, or "stored" when the design accepts it
-// (a `__proto__` key is plain data Relay would keep; we drop the key and store the event).
+// (a `__proto__` key at any depth is refused by relay-intake as `proto-key`).
 
 const ROOT = join(import.meta.dirname, "../../..");
 const FIXTURE_DIR = join(ROOT, "tests/fixtures/grouping/inputs");
@@ -75,7 +75,7 @@ export const EXPECTED_OUTCOME: Readonly<Record<HostileKind, string>> = {
   "huge-payload": "payload-too-large",
   "deep-nesting": "too-deep",
   "invalid-utf8": "invalid-utf8",
-  "proto-keys": "stored",
+  "proto-keys": "proto-key",
   "unknown-project": "unknown-project",
 };
 

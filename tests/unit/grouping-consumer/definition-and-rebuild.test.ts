@@ -118,6 +118,13 @@ function recordSource(
   };
 }
 
+function settledSource(
+  groups: Record<number, GroupRow[][]>,
+  environments: Record<number, Array<{ groupId: number; environment: string }>> = {},
+): GroupRecordSource {
+  return { ...recordSource(groups, environments), settled: async () => {} };
+}
+
 function target(fence = new TestFence()): RebuildTarget & { cleared: number[]; fence: TestFence } {
   const cleared: number[] = [];
   return {
@@ -146,8 +153,8 @@ describe("rebuildGroupingState", () => {
     const report = await rebuildGroupingState(source, into, { all: true });
     expect(report.stateWasLost).toBe(false);
     expect(report.projects).toEqual([
-      { projectId: 1, groups: 2, hashes: 3, environments: 1 },
-      { projectId: 2, groups: 1, hashes: 1, environments: 0 },
+      { projectId: 1, groups: 2, hashes: 3, environments: 1, largestGroupId: 12 },
+      { projectId: 2, groups: 1, hashes: 1, environments: 0, largestGroupId: 11 },
     ]);
     expect(into.cleared).toEqual([]);
     expect(await into.store.lookupHash(1, "h1b")).toBe(10);
@@ -171,11 +178,77 @@ describe("rebuildGroupingState", () => {
     const fence = new TestFence();
     fence.intact = false;
     const into = target(fence);
-    const report = await rebuildGroupingState(recordSource({ 3: [[row(4, ["x"])]] }), into, { all: true });
+    const report = await rebuildGroupingState(settledSource({ 3: [[row(4, ["x"])]] }), into, { all: true });
     expect(report).toMatchObject({ stateWasLost: true, clearedKeys: 7 });
     expect(into.cleared).toEqual([1]);
     expect(fence.intact).toBe(true);
+    expect(fence.establishedWith).toBe(4);
+    expect(fence.lockHeld).toBe(false);
     expect(await into.store.lookupHash(3, "x")).toBe(4);
+  });
+
+  it("waits for storage to settle before reading a lost state's record, so ids still in flight are not handed out again", async () => {
+    // Before the loss, group 9 (hash "late") was assigned and emitted; storage writes it to
+    // the record only while the rebuild waits for it to drain.
+    const groups: Record<number, GroupRow[][]> = { 3: [[row(4, ["x"])]] };
+    const source: GroupRecordSource = {
+      ...recordSource(groups),
+      settled: async () => {
+        groups[3]?.push([row(9, ["late"])]);
+      },
+    };
+    const fence = new TestFence();
+    fence.intact = false;
+    const into = target(fence);
+    await rebuildGroupingState(source, into, { all: true });
+    expect(fence.establishedWith).toBe(9);
+    expect(await into.store.lookupHash(3, "late")).toBe(9);
+    const next = await into.store.assign(3, ["brand-new"], {
+      eventId: "e",
+      timestamp: 300,
+      title: "",
+      culprit: "",
+      level: "",
+    });
+    expect(next.groupId).toBeGreaterThan(9);
+  });
+
+  it("refuses to restore a lost state from a record that cannot say it is complete", async () => {
+    const fence = new TestFence();
+    fence.intact = false;
+    const into = target(fence);
+    await expect(
+      rebuildGroupingState(recordSource({ 3: [[row(4, ["x"])]] }), into, { all: true }),
+    ).rejects.toThrow(RebuildRefusedError);
+    expect(fence.intact).toBe(false);
+    expect(into.cleared).toEqual([]);
+  });
+
+  it("runs one rebuild of a lost state at a time", async () => {
+    const fence = new TestFence();
+    fence.intact = false;
+    fence.lockHeld = true;
+    const into = target(fence);
+    await expect(
+      rebuildGroupingState(settledSource({ 3: [[row(4, ["x"])]] }), into, { all: true }),
+    ).rejects.toThrow(/another grouping rebuild is running/);
+    expect(into.cleared).toEqual([]);
+    expect(fence.intact).toBe(false);
+  });
+
+  it("does not vouch for the state when the lock was lost during the rebuild", async () => {
+    const fence = new TestFence();
+    fence.intact = false;
+    const into = target(fence);
+    const source: GroupRecordSource = {
+      ...recordSource({ 3: [[row(4, ["x"])]] }),
+      // A second wipe takes the lock with it.
+      settled: async () => {
+        fence.lockHeld = false;
+      },
+    };
+    await expect(rebuildGroupingState(source, into, { all: true })).rejects.toThrow(/lock was lost/);
+    expect(fence.intact).toBe(false);
   });
 
   it("refuses to rebuild a single project when the state was lost, and writes nothing", async () => {

@@ -15,7 +15,11 @@ import type {
   RestoreResult,
 } from "../../../consumers/grouping/group-store.ts";
 import { MemoryGroupStore } from "../../../consumers/grouping/group-store-memory.ts";
-import { type GroupingStateFence, GroupingStateLostError } from "../../../consumers/grouping/state-fence.ts";
+import {
+  type GroupingStateFence,
+  GroupingStateLostError,
+  type RebuildLock,
+} from "../../../consumers/grouping/state-fence.ts";
 import { MemoryConsumer } from "../../../consumers/memory-consumer.ts";
 import { normalizeConfigFromOptions } from "../../../consumers/normalize/config.ts";
 import { isRejected, normalizeEvent, toStoredEvent } from "../../../consumers/normalize/normalize.ts";
@@ -264,23 +268,43 @@ export class FlakyGroupStore implements GroupStore {
 export class TestFence implements GroupingStateFence {
   intact = true;
   checks = 0;
-  async ensureIntact(): Promise<void> {
+  generation = 1;
+  lockHeld = false;
+  /** The largest recorded id the last `establish` was given. */
+  establishedWith: number | undefined;
+  async ensureIntact(): Promise<string> {
     this.checks += 1;
     if (!this.intact) throw new GroupingStateLostError();
+    return String(this.generation);
   }
   async isIntact(): Promise<boolean> {
     return this.intact;
   }
-  async establishIfMissing(): Promise<boolean> {
-    const set = !this.intact;
-    this.intact = true;
-    return set;
+  async lockRebuild(): Promise<RebuildLock | undefined> {
+    if (this.lockHeld) return undefined;
+    this.lockHeld = true;
+    return {
+      token: "test",
+      renew: async () => this.lockHeld,
+      release: async () => {
+        this.lockHeld = false;
+      },
+    };
   }
-  async establish(): Promise<void> {
-    this.intact = true;
+  async establish(_lock: RebuildLock, largestRecordedId: number): Promise<boolean> {
+    if (!this.lockHeld) return false;
+    this.establishedWith = largestRecordedId;
+    this.raise();
+    return true;
   }
-  async lower(): Promise<void> {
+  /** A wipe: the state is gone. */
+  lower(): void {
     this.intact = false;
+  }
+  /** The state is back, under a new generation. */
+  raise(): void {
+    this.intact = true;
+    this.generation += 1;
   }
 }
 

@@ -56,9 +56,17 @@ function expectedRow(name: string): Record<string, unknown> {
   return rows[0] as Record<string, unknown>;
 }
 
+// The examples' `grouping_config.enhancements` decodes (base64url, zlib, msgpack) to the
+// project stack-trace rule `module:io.sentry.** +app`; without it the built-in
+// `module:io.sentry.*` framework rule would move the sample app's frames out of app.
+const EXAMPLE_PROJECT_RULES = "module:io.sentry.** +app";
+
 /** Our insert for a fixture's data, mapped the way a Snuba errors consumer would. */
 function rowFor(name: string): { row: Record<string, unknown>; prepared: PreparedEvent } {
-  const prepared = prepare(recordFor(fixtureData(name), 6036610));
+  const prepared = prepare(
+    recordFor(fixtureData(name), 6036610),
+    settings(6036610, { stackTraceRules: EXAMPLE_PROJECT_RULES }),
+  );
   const payload = insertPayload(
     prepared,
     { groupId: 124, isNew: false, isNewGroupEnvironment: false, groupFirstSeen: prepared.timestamp },

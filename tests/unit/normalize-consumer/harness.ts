@@ -7,16 +7,20 @@ import { normalizeConfigFromOptions } from "../../../consumers/normalize/config.
 import { normalizeConsumer } from "../../../consumers/normalize/definition.ts";
 import { isRejected, normalizeEvent, toStoredEvent } from "../../../consumers/normalize/normalize.ts";
 import { createNormalizeCodecs, type NormalizeCodecs } from "../../../consumers/normalize/worker-task.ts";
+import type { Consumer } from "../../../consumers/types.ts";
 import { silentLogger } from "../../../observability/logger.ts";
-import { createMetrics, type Metrics } from "../../../observability/metrics.ts";
-import { createDeadLetterQueue } from "../../../pipelines/dlq.ts";
-import { StreamProcessor, streamProcessorConfig } from "../../../pipelines/index.ts";
-import type { BrokerValue, KafkaPayload, Topic } from "../../../pipelines/types.ts";
+import { createMetrics } from "../../../observability/metrics.ts";
 import { Partition } from "../../../pipelines/types.ts";
 import { MemoryBroker } from "../../../producers/memory-broker.ts";
 import type { EventKind, EventNormalizedRecord, EventRawRecord } from "../../../schemas/avro/types.ts";
 import { relayCodec } from "../../../schemas/codecs.ts";
 import { eventIdToKey } from "../../../schemas/relay/codec.ts";
+import { type RunningChain, runChain } from "../../helpers/consumer-chain.ts";
+import { committedAll as committedAllOf, records } from "../../helpers/memory-broker.ts";
+import { waitFor } from "../../helpers/wait.ts";
+
+export { headersOf as headers, records } from "../../helpers/memory-broker.ts";
+export { waitFor } from "../../helpers/wait.ts";
 
 // The normalize consumer's definition and chain on the in-memory broker, fed `events-raw` records built from the normalization vectors
 // and from Relay's own messages in tests/fixtures/formats.
@@ -75,69 +79,42 @@ export function testOptions(overrides: Partial<Options> = {}): Options {
   );
 }
 
-export interface RunningNormalize {
-  readonly processor: StreamProcessor;
-  readonly done: Promise<void>;
-  readonly metrics: Metrics;
-  stop(): Promise<void>;
-}
+export type RunningNormalize = RunningChain<Consumer>;
 
 type Setup = { settings?: Partial<ConsumerSettings>; options?: Partial<Options>; codecs?: NormalizeCodecs };
 
 /**
  * The definition's resources and chain under a StreamProcessor wired as runner.ts wires it
- * (same DLQ), with a 5 ms poll timeout so a drained topic does not hold each step for the
- * default second. definition.test.ts runs the runner itself.
+ * (tests/helpers/consumer-chain.ts). definition.test.ts runs the runner itself.
  */
 export async function startNormalize(broker: MemoryBroker, setup: Setup = {}): Promise<RunningNormalize> {
   const options = testOptions(setup.options);
   const settings = testSettings(setup.settings);
   const metrics = createMetrics();
-  const logger = silentLogger();
   const backend = memoryBackend(broker, options);
   const context: ConsumerContext = {
     settings,
     options,
     producerFactory: backend.producerFactory,
     metrics,
-    logger,
+    logger: silentLogger(),
   };
   const resources =
     setup.codecs === undefined
       ? await normalizeConsumer.openResources(context, "embedded")
       : { deps: { codecs: setup.codecs }, close: async () => {} };
-  const factory = normalizeConsumer.buildStrategy(context, resources.deps);
-  const processor = new StreamProcessor(
-    {
-      consumer: backend.createConsumer(settings),
-      factory,
-      metrics,
-      logger,
-      dlq: createDeadLetterQueue({
-        producerFactory: backend.producerFactory,
-        options,
-        topics: settings.dlq,
-        consumer: settings.name,
-        metrics,
-        logger,
-      }),
-    },
-    { ...streamProcessorConfig(options, { name: settings.name, topics: settings.inputs }), pollTimeoutMs: 5 },
-  );
-  const done = processor.run().finally(async () => {
-    await resources.close();
-    await backend.close();
-  });
-  done.catch(() => {});
-  return {
-    processor,
-    done,
+  return runChain({
+    consumer: backend.createConsumer(settings),
+    factory: normalizeConsumer.buildStrategy(context, resources.deps),
+    settings,
+    options,
+    dlqProducerFactory: backend.producerFactory,
     metrics,
-    async stop() {
-      processor.signalShutdown();
-      await done;
+    afterStop: async () => {
+      await resources.close();
+      await backend.close();
     },
-  };
+  });
 }
 
 // --- inputs ------------------------------------------------------------------------------------
@@ -260,34 +237,13 @@ export function sendBytes(
   broker.produce(Partition.of(EVENTS_RAW, partition), { key, value, headers: [] });
 }
 
-export function records(broker: MemoryBroker, topic: Topic): BrokerValue<KafkaPayload>[] {
-  return broker.partitionsOf(topic).flatMap((p) => broker.log(p));
-}
-
 export async function normalizedRecords(broker: MemoryBroker): Promise<EventNormalizedRecord[]> {
   const c = await testCodecs();
   return records(broker, EVENTS_NORMALIZED).map((r) => c.normalized.decode(r.payload.value));
 }
 
-export function headers(record: BrokerValue<KafkaPayload>): Record<string, string> {
-  return Object.fromEntries(record.payload.headers.map(([k, v]) => [k, v.toString("utf8")]));
-}
-
 export function committedAll(broker: MemoryBroker): boolean {
-  return broker
-    .partitionsOf(EVENTS_RAW)
-    .every((p) => (broker.committedOffset(GROUP, p) ?? 0) === broker.endOffset(p));
-}
-
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  return committedAllOf(broker, GROUP, [EVENTS_RAW]);
 }
 
 /** Runs the consumer until every input record is committed, then stops it. */

@@ -1,23 +1,21 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eventIdFromKey } from "../../../schemas/relay/codec.ts";
 import {
   ATTACHMENTS,
   ATTACHMENTS_DLQ,
-  cleanupDirs,
   committedAll,
   EVENTS,
   EVENTS_DLQ,
   eventsRaw,
   headers,
+  intakesStoppedAfterEach,
   metricValue,
   newBroker,
-  type RunningIntake,
   records,
   send,
   sendTo,
-  startIntake,
   USER_REPORTS,
   waitFor,
 } from "./harness.ts";
@@ -30,21 +28,7 @@ import {
   userReportMessage,
 } from "./messages.ts";
 
-const running: RunningIntake[] = [];
-async function start(...args: Parameters<typeof startIntake>): Promise<RunningIntake> {
-  const intake = await startIntake(...args);
-  running.push(intake);
-  return intake;
-}
-
-afterEach(async () => {
-  for (const intake of running.splice(0)) {
-    intake.running.shutdown();
-    intake.running.shutdown();
-    await intake.running.done.catch(() => {});
-  }
-  cleanupDirs();
-});
+const start = intakesStoppedAfterEach();
 
 const EVENT_FIXTURES = [
   "ingest-events/dev-default-message.msgpack",

@@ -1,33 +1,23 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type KafkaPayload, Partition } from "../../../pipelines/types.ts";
 import {
   ATTACHMENTS,
   ATTACHMENTS_DLQ,
-  cleanupDirs,
   committedAll,
   EVENTS,
   EVENTS_DLQ,
   eventsRaw,
   headers,
+  intakesStoppedAfterEach,
   metricValue,
   newBroker,
-  type RunningIntake,
   records,
   send,
-  startIntake,
   waitFor,
 } from "./harness.ts";
 import { attachmentMessages, encode, eventId, eventMessage, eventPayloadText, packr } from "./messages.ts";
 
-const running: RunningIntake[] = [];
-afterEach(async () => {
-  for (const intake of running.splice(0)) {
-    intake.running.shutdown();
-    intake.running.shutdown();
-    await intake.running.done.catch(() => {});
-  }
-  cleanupDirs();
-});
+const start = intakesStoppedAfterEach();
 
 const ID = eventId(40);
 
@@ -100,8 +90,7 @@ describe("relay-intake dead letters", () => {
       sent.push({ reason, payload: record.payload, offset: record.offset });
     }
     send(broker, EVENTS, eventMessage(ID), ID);
-    const intake = await startIntake(broker, { options: { maxPayloadBytes: 512, maxJsonDepth: 10 } });
-    running.push(intake);
+    const intake = await start(broker, { options: { maxPayloadBytes: 512, maxJsonDepth: 10 } });
     await waitFor(() => committedAll(broker));
 
     const dlq = records(broker, EVENTS_DLQ);
@@ -133,8 +122,7 @@ describe("relay-intake dead letters", () => {
     for (const chunk of built.chunks) send(broker, ATTACHMENTS, chunk, ID);
     send(broker, ATTACHMENTS, eventMessage(ID, { projectId: 998, attachments: [built.descriptor] }), ID);
     send(broker, EVENTS, eventMessage(eventId(42), { projectId: 998 }), eventId(42));
-    const intake = await startIntake(broker);
-    running.push(intake);
+    await start(broker);
     await waitFor(() => committedAll(broker));
 
     expect(records(broker, ATTACHMENTS_DLQ).map((r) => headers(r).reason)).toEqual([
@@ -146,19 +134,47 @@ describe("relay-intake dead letters", () => {
     expect(records(broker, "events-raw")).toHaveLength(0);
   });
 
-  it("dead-letters __proto__ nowhere: a payload with such keys is produced with its text intact", async () => {
+  it("dead-letters a payload with a __proto__ key at any depth as proto-key with its original bytes, and keeps going", async () => {
     const broker = newBroker();
-    const text = `{"event_id":"${ID}","__proto__":{"admin":true},"user":{"__proto__":{"admin":true}}}`;
-    send(broker, EVENTS, eventMessage(ID, { payload: text }), ID);
-    send(broker, EVENTS, eventMap([["__proto__", new Map([["admin", true]])]]), ID);
-    const intake = await startIntake(broker);
-    running.push(intake);
+    const top = `{"event_id":"${ID}","__proto__":{"admin":true}}`;
+    const deep = `{"event_id":"${eventId(43)}","user":{"data":[{"__proto__":{"admin":true}}]}}`;
+    const sent = [
+      broker.produce(Partition.of(EVENTS, 0), {
+        key: Buffer.from(ID, "hex"),
+        value: eventMessage(ID, { payload: top }),
+        headers: [],
+      }),
+      broker.produce(Partition.of(EVENTS, 0), {
+        key: Buffer.from(eventId(43), "hex"),
+        value: eventMessage(eventId(43), { payload: deep }),
+        headers: [],
+      }),
+    ];
+    send(broker, EVENTS, eventMessage(eventId(44)), eventId(44));
+    const intake = await start(broker);
     await waitFor(() => committedAll(broker));
 
-    const [record] = await eventsRaw(broker);
-    expect(record?.payload).toBe(text);
-    // The second record is a duplicate of the first (same project and event id).
-    expect(await metricValue(intake.metrics, "ingest_duplicates_dropped_total", {})).toBe(1);
+    const dlq = records(broker, EVENTS_DLQ);
+    expect(dlq.map((r) => headers(r).reason)).toEqual(["proto-key", "proto-key"]);
+    dlq.forEach((record, i) => {
+      expect(record.payload.value.equals(sent[i]!.payload.value)).toBe(true);
+      expect(headers(record).original_offset).toBe(String(sent[i]!.offset));
+      expect(headers(record).reason_detail).toContain("__proto__");
+    });
+    expect((await eventsRaw(broker)).map((r) => r.event_id)).toEqual([eventId(44)]);
+    expect(
+      await metricValue(intake.metrics, "ingest_messages_dead_lettered_total", { reason: "proto-key" }),
+    ).toBe(2);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+    expect(intake.running.processor.stuck).toBe(false);
+  });
+
+  it("keeps a __proto__ key of Relay's msgpack envelope as data (a Map key) and stores the event", async () => {
+    const broker = newBroker();
+    send(broker, EVENTS, eventMap([["__proto__", new Map([["admin", true]])]]), ID);
+    await start(broker);
+    await waitFor(() => committedAll(broker));
+    expect((await eventsRaw(broker)).map((r) => r.event_id)).toEqual([ID]);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
     expect(records(broker, EVENTS_DLQ)).toHaveLength(0);
   });
@@ -172,8 +188,7 @@ describe("relay-intake dead letters", () => {
       attachment: { id: "a", name: "n", attachment_type: "event.attachment", chunks: 2 ** 40, size: 1 },
     });
     send(broker, ATTACHMENTS, bytes, ID);
-    const intake = await startIntake(broker);
-    running.push(intake);
+    await start(broker);
     await waitFor(() => committedAll(broker));
     expect(records(broker, ATTACHMENTS_DLQ).map((r) => headers(r).reason)).toEqual(["attachment-too-large"]);
   });

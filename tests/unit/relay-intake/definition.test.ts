@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { OptionError } from "../../../config/options.ts";
 import { projectSourceKind } from "../../../config/project-sources.ts";
 import { memoryBackend } from "../../../consumers/backends.ts";
@@ -9,6 +8,7 @@ import { relayIntakeConsumer } from "../../../consumers/relay-intake/definition.
 import { startConsumer } from "../../../consumers/runner.ts";
 import { silentLogger } from "../../../observability/logger.ts";
 import { createMetrics } from "../../../observability/metrics.ts";
+import { tempDirsRemovedAfterEach } from "../../helpers/temp-dirs.ts";
 import {
   ATTACHMENTS,
   committedAll,
@@ -22,15 +22,11 @@ import {
 } from "./harness.ts";
 import { attachmentMessages, eventId, eventMessage, PROJECTS_YAML } from "./messages.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirsRemovedAfterEach("relay-intake-definition-");
 
 describe("relayIntakeConsumer", () => {
   it("runs through the runner in embedded mode: in-process stores, projects.yaml, attachments on disk", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "relay-intake-definition-"));
-    dirs.push(dir);
+    const dir = tempDir();
     const projectsFile = join(dir, "projects.yaml");
     writeFileSync(projectsFile, PROJECTS_YAML);
     const options = testOptions({ projectsFile, attachmentStoreDir: join(dir, "attachments") });

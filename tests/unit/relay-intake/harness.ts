@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach } from "vitest";
 import { loadOptions, type Options } from "../../../config/options.ts";
 import type { ProjectConfigSource, ProjectSettings } from "../../../config/projects.ts";
 import { StateUnavailableError } from "../../../config/redis.ts";
@@ -22,8 +23,6 @@ import { createEventsRawCodec, relayIntakeConsumer } from "../../../consumers/re
 import type { RunningConsumer } from "../../../consumers/runner.ts";
 import { silentLogger } from "../../../observability/logger.ts";
 import { createMetrics, type Metrics } from "../../../observability/metrics.ts";
-import { createDeadLetterQueue } from "../../../pipelines/dlq.ts";
-import { StreamProcessor, streamProcessorConfig } from "../../../pipelines/processor.ts";
 import type { BrokerValue, KafkaPayload, Topic } from "../../../pipelines/types.ts";
 import { Partition, systemClock } from "../../../pipelines/types.ts";
 import { MemoryBroker } from "../../../producers/memory-broker.ts";
@@ -31,7 +30,13 @@ import { MemoryProducer } from "../../../producers/memory-producer.ts";
 import type { EventRawRecord } from "../../../schemas/avro/types.ts";
 import type { Codec } from "../../../schemas/codec.ts";
 import { eventIdToKey } from "../../../schemas/relay/codec.ts";
+import { runChain } from "../../helpers/consumer-chain.ts";
+import { committedAll as committedAllOf, records } from "../../helpers/memory-broker.ts";
 import { projectSource } from "./messages.ts";
+
+export { headersOf as headers, records } from "../../helpers/memory-broker.ts";
+export { metricValue } from "../../helpers/metrics.ts";
+export { waitFor } from "../../helpers/wait.ts";
 
 // The relay-intake chain as `ingest consumer run` / `ingest dev` run it (runner.ts over the
 // in-memory broker), with in-memory dedupe and chunk stores that can be made to fail like
@@ -182,11 +187,7 @@ export function cleanupDirs(): void {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
-/**
- * What consumers/runner.ts does (resources, chain, per-topic DLQ, processor), with a short
- * poll timeout: the chain's asynchronous steps move on when the loop turns, and an idle
- * in-memory consumer otherwise holds each turn for the default second.
- */
+/** What consumers/runner.ts does: resources, chain, per-topic DLQ, processor. */
 async function runIntake(
   definition: ConsumerDefinition<RelayIntakeDeps>,
   input: { settings: ConsumerSettings; options: Options; backend: ConsumerBackend; metrics: Metrics },
@@ -196,36 +197,27 @@ async function runIntake(
   const context = { settings, options, producerFactory: backend.producerFactory, metrics, logger };
   const resources = await definition.openResources(context, "embedded");
   const inner = definition.buildStrategy(context, resources.deps);
-  const processor = new StreamProcessor(
-    {
-      consumer: backend.createConsumer(settings),
-      factory: {
-        createWithPartitions: (commit, partitions) => inner.createWithPartitions(commit, partitions),
-        shutdown: async () => {
-          await inner.shutdown();
-          await resources.close();
-        },
+  const chain = runChain({
+    consumer: backend.createConsumer(settings),
+    factory: {
+      createWithPartitions: (commit, partitions) => inner.createWithPartitions(commit, partitions),
+      shutdown: async () => {
+        await inner.shutdown();
+        await resources.close();
       },
-      metrics,
-      logger,
-      dlq: createDeadLetterQueue({
-        producerFactory: backend.producerFactory,
-        options,
-        topics: settings.dlq,
-        consumer: settings.name,
-        metrics,
-        logger,
-      }),
     },
-    { ...streamProcessorConfig(options, { name: settings.name, topics: settings.inputs }), pollTimeoutMs: 5 },
-  );
-  const done = processor.run();
+    settings,
+    options,
+    dlqProducerFactory: backend.producerFactory,
+    metrics,
+    logger,
+  });
   return {
     settings,
-    processor,
-    done,
-    health: () => ({ healthy: !processor.stuck }),
-    shutdown: () => processor.signalShutdown(),
+    processor: chain.processor,
+    done: chain.done,
+    health: () => ({ healthy: !chain.processor.stuck }),
+    shutdown: () => chain.processor.signalShutdown(),
   };
 }
 
@@ -262,7 +254,6 @@ export async function startIntake(broker: MemoryBroker, setup: IntakeSetup = {})
     backend,
     metrics,
   });
-  running.done.catch(() => {});
   return {
     running,
     producers,
@@ -273,6 +264,30 @@ export async function startIntake(broker: MemoryBroker, setup: IntakeSetup = {})
       running.shutdown();
       await running.done;
     },
+  };
+}
+
+/**
+ * `startIntake` for a suite: after each test, every intake it started is terminated (two
+ * signals, as a killed process) and the attachment folders are removed.
+ */
+export function intakesStoppedAfterEach(): (
+  broker: MemoryBroker,
+  setup?: IntakeSetup,
+) => Promise<RunningIntake> {
+  const running: RunningIntake[] = [];
+  afterEach(async () => {
+    for (const intake of running.splice(0)) {
+      intake.running.shutdown();
+      intake.running.shutdown();
+      await intake.running.done.catch(() => {});
+    }
+    cleanupDirs();
+  });
+  return async (broker, setup) => {
+    const intake = await startIntake(broker, setup);
+    running.push(intake);
+    return intake;
   };
 }
 
@@ -298,45 +313,12 @@ export function sendTo(broker: MemoryBroker, topic: Topic, index: number, value:
   });
 }
 
-export function records(broker: MemoryBroker, topic: Topic): BrokerValue<KafkaPayload>[] {
-  return broker.partitionsOf(topic).flatMap((p) => broker.log(p));
-}
-
 export async function eventsRaw(broker: MemoryBroker): Promise<EventRawRecord[]> {
   const c = await eventsRawCodec();
   return records(broker, EVENTS_RAW).map((r) => c.decode(r.payload.value));
 }
 
-export function headers(record: BrokerValue<KafkaPayload>): Record<string, string> {
-  return Object.fromEntries(record.payload.headers.map(([k, v]) => [k, v.toString("utf8")]));
-}
-
 /** True once the group committed every record of both input topics. */
 export function committedAll(broker: MemoryBroker): boolean {
-  for (const topic of [EVENTS, ATTACHMENTS]) {
-    for (const p of broker.partitionsOf(topic)) {
-      if ((broker.committedOffset(GROUP, p) ?? 0) !== broker.endOffset(p)) return false;
-    }
-  }
-  return true;
-}
-
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-export async function metricValue(
-  metrics: Metrics,
-  name: string,
-  labels: Record<string, string>,
-): Promise<number> {
-  const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
-  const values = (metric?.values ?? []) as Array<{ value: number; labels: Record<string, string | number> }>;
-  return values
-    .filter((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want))
-    .reduce((sum, v) => sum + v.value, 0);
+  return committedAllOf(broker, GROUP, [EVENTS, ATTACHMENTS]);
 }

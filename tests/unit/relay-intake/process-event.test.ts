@@ -112,10 +112,22 @@ describe("readEventPayload", () => {
     expect(text.received).toBe(1_709_691_573.5);
   });
 
-  it("keeps __proto__ keys in the text but never lets them reach a prototype", () => {
-    const text = `{"event_id":"${ID}","__proto__":{"polluted":true},"extra":{"__proto__":{"polluted":true}}}`;
-    const facts = readEventPayload(message(text), LIMITS);
-    expect(facts.payloadText).toBe(text);
+  it.each([
+    ["at the top", `{"event_id":"${ID}","__proto__":{"polluted":true}}`],
+    ["nested in an object", `{"event_id":"${ID}","extra":{"a":{"__proto__":{"polluted":true}}}}`],
+    ["inside an array", `{"event_id":"${ID}","breadcrumbs":{"values":[{"data":{"__proto__":{}}}]}}`],
+    ["spelled with an escape", `{"event_id":"${ID}","user":{"\\u005f_proto__":{"polluted":true}}}`],
+    ["with a non-object value", `{"event_id":"${ID}","tags":{"__proto__":"x"}}`],
+  ])("refuses a __proto__ key %s as proto-key, touching no prototype", (_, text) => {
+    const { reason, detail } = failure(() => readEventPayload(message(text), LIMITS));
+    expect(reason).toBe("proto-key");
+    expect(detail).toContain("__proto__");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("keeps constructor and prototype keys and a __proto__ string value: plain data, text unchanged", () => {
+    const text = `{"event_id":"${ID}","extra":{"constructor":{"prototype":{"polluted":true}},"prototype":1,"k":"__proto__"}}`;
+    expect(readEventPayload(message(text), LIMITS).payloadText).toBe(text);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

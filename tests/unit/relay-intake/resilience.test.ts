@@ -1,41 +1,25 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MemoryChunkStore } from "../../../consumers/relay-intake/chunk-store.ts";
 import { MemoryDedupeStore } from "../../../consumers/relay-intake/dedupe.ts";
 import { systemClock } from "../../../pipelines/types.ts";
 import {
   ATTACHMENTS,
-  cleanupDirs,
   committedAll,
   EVENTS,
   EVENTS_DLQ,
   eventsRaw,
   GROUP,
+  intakesStoppedAfterEach,
   metricValue,
   newBroker,
   Outage,
-  type RunningIntake,
   records,
   send,
-  startIntake,
   waitFor,
 } from "./harness.ts";
 import { attachmentMessages, eventId, eventMessage } from "./messages.ts";
 
-const running: RunningIntake[] = [];
-afterEach(async () => {
-  for (const intake of running.splice(0)) {
-    intake.running.shutdown();
-    intake.running.shutdown();
-    await intake.running.done.catch(() => {});
-  }
-  cleanupDirs();
-});
-
-async function start(...args: Parameters<typeof startIntake>): Promise<RunningIntake> {
-  const intake = await startIntake(...args);
-  running.push(intake);
-  return intake;
-}
+const start = intakesStoppedAfterEach();
 
 function committedCount(broker: ReturnType<typeof newBroker>): number {
   let total = 0;

@@ -85,4 +85,10 @@ describe("readUserReport", () => {
     expect(() => readUserReport(message("{nope"), LIMITS)).toThrow(DecodeError);
     expect(() => readUserReport(message("[]"), LIMITS)).toThrow(/payload-not-json-object/);
   });
+
+  it("refuses a report with a __proto__ key as proto-key, as event payloads are", () => {
+    const text = `{"event_id":"${ID}","comments":"hi","name":{"__proto__":{"admin":true}}}`;
+    expect(() => readUserReport(message(text), LIMITS)).toThrow(/proto-key/);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
 });

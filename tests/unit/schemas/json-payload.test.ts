@@ -102,6 +102,34 @@ describe("__proto__ keys in payloads", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("are refused under the reject policy at any depth, escaped too, as proto-key naming the holder's keys", () => {
+    for (const text of [
+      '{"__proto__":{"polluted":1}}',
+      '{"a":1,"extra":{"b":2,"__proto__":{"polluted":2}}}',
+      '{"a":[[{"__proto__":null}]]}',
+      '{"x":{"\\u005f_proto__":{"polluted":3}}}',
+    ]) {
+      const error = catchDecode(() => parseEventPayload(utf8(text), LIMITS, "reject"));
+      expect(error.reason, text).toBe("proto-key");
+      expect(error.format).toBe("json");
+    }
+    const error = catchDecode(() =>
+      parseEventPayload(utf8('{"a":1,"extra":{"b":2,"__proto__":{}}}'), LIMITS, "reject"),
+    );
+    expect(error.detail).toContain('["b"]');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("accept constructor, prototype and a __proto__ string value under the reject policy", () => {
+    const event = parseEventPayload(
+      utf8('{"constructor":{"prototype":{"x":1}},"prototype":2,"v":"__proto__","w":"\\u0041"}'),
+      LIMITS,
+      "reject",
+    );
+    expect(event.v).toBe("__proto__");
+    expect(Object.hasOwn(event, "constructor")).toBe(true);
+  });
+
   it("keep constructor and prototype as plain data", () => {
     const event = parseEventPayload(utf8('{"constructor":{"prototype":{"x":1}},"prototype":2}'), LIMITS);
     expect(Object.hasOwn(event, "constructor")).toBe(true);

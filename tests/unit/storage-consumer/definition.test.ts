@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ConsumerContext } from "../../../consumers/definition.ts";
 import { MemoryConsumer } from "../../../consumers/memory-consumer.ts";
 import { storageConsumer } from "../../../consumers/storage/definition.ts";
@@ -9,6 +7,7 @@ import { SqliteSink } from "../../../consumers/storage/sqlite-sink.ts";
 import { silentLogger } from "../../../observability/logger.ts";
 import { createMetrics } from "../../../observability/metrics.ts";
 import { Partition, StreamProcessor, streamProcessorConfig } from "../../../pipelines/index.ts";
+import { tempDirsRemovedAfterEach } from "../../helpers/temp-dirs.ts";
 import {
   committed,
   EVENTS,
@@ -22,10 +21,7 @@ import {
   waitFor,
 } from "./harness.ts";
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirsRemovedAfterEach("storage-consumer-");
 
 function context(overrides: Parameters<typeof testOptions>[0], broker = newBroker()): ConsumerContext {
   return {
@@ -39,8 +35,7 @@ function context(overrides: Parameters<typeof testOptions>[0], broker = newBroke
 
 describe("storageConsumer definition", () => {
   it("runs the chain into the SQLite file in embedded mode", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "storage-consumer-"));
-    dirs.push(dir);
+    const dir = tempDir();
     const sqlitePath = join(dir, "nested", "ingest.sqlite");
     const broker = newBroker();
     for (let n = 0; n < 25; n++)

@@ -18,17 +18,15 @@ import {
 } from "../../../consumers/storage/sink.ts";
 import { SqliteSink } from "../../../consumers/storage/sqlite-sink.ts";
 import { silentLogger } from "../../../observability/logger.ts";
-import { createMetrics, type Metrics } from "../../../observability/metrics.ts";
-import {
-  DeadLetterQueue,
-  deadLetterConfig,
-  type KafkaPayload,
-  Partition,
-  StreamProcessor,
-  streamProcessorConfig,
-} from "../../../pipelines/index.ts";
+import { createMetrics } from "../../../observability/metrics.ts";
+import { type KafkaPayload, Partition } from "../../../pipelines/index.ts";
 import { MemoryBroker } from "../../../producers/memory-broker.ts";
 import type { ProducerFactory } from "../../../producers/types.ts";
+import { type RunningChain, runChain } from "../../helpers/consumer-chain.ts";
+
+export { headersOf, records } from "../../helpers/memory-broker.ts";
+export { metricValue } from "../../helpers/metrics.ts";
+export { waitFor } from "../../helpers/wait.ts";
 
 export const EVENTS = "events";
 export const EVENTS_DLQ = "events-dlq";
@@ -204,17 +202,7 @@ export function newBroker(partitions = 1): MemoryBroker {
   return broker;
 }
 
-export interface RunningConsumer {
-  readonly processor: StreamProcessor;
-  readonly consumer: MemoryConsumer;
-  readonly metrics: Metrics;
-  /** Settles when run() returns; rejects if the processor crashed. */
-  readonly done: Promise<void>;
-  /** Graceful stop (drain within the join timeout). */
-  stop(): Promise<void>;
-  /** Two signals: terminate without draining or committing, as a killed process would. */
-  kill(): Promise<void>;
-}
+export type RunningConsumer = RunningChain<MemoryConsumer>;
 
 /** The storage chain under a StreamProcessor over the in-memory broker, as `ingest dev` runs it. */
 export function startConsumer(
@@ -230,72 +218,23 @@ export function startConsumer(
   const options = setup.options ?? testOptions();
   const settings = setup.settings ?? testSettings();
   const metrics = createMetrics();
-  const logger = silentLogger();
   const context: ConsumerContext = {
     settings,
     options,
     producerFactory: setup.producerFactory ?? broker.producerFactory(),
     metrics,
-    logger,
+    logger: silentLogger(),
   };
-  const consumer = new MemoryConsumer(broker, settings.groupId);
-  const dlq = new DeadLetterQueue(
-    broker.producer({ name: "dlq" }),
-    deadLetterConfig(options, { topic: EVENTS_DLQ, consumer: settings.name }),
+  return runChain({
+    consumer: new MemoryConsumer(broker, settings.groupId),
+    factory: buildStorageStrategy(context, { sink }),
+    settings,
+    options,
+    dlqProducerFactory: broker.producerFactory(),
     metrics,
-    logger,
-  );
-  const processor = new StreamProcessor(
-    { consumer, factory: buildStorageStrategy(context, { sink }), metrics, logger, dlq },
-    { ...streamProcessorConfig(options, { name: settings.name, topic: EVENTS }), pollTimeoutMs: 5 },
-  );
-  const done = processor.run();
-  // A crash is asserted through `done`; keep an unobserved one from failing the run twice.
-  done.catch(() => {});
-  return {
-    processor,
-    consumer,
-    metrics,
-    done,
-    async stop() {
-      processor.signalShutdown();
-      await done;
-    },
-    async kill() {
-      processor.signalShutdown();
-      processor.signalShutdown();
-      await done;
-    },
-  };
-}
-
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  });
 }
 
 export function committed(broker: MemoryBroker, index = 0): number | undefined {
   return broker.committedOffset(GROUP, Partition.of(EVENTS, index));
-}
-
-export function headersOf(value: KafkaPayload): Record<string, string> {
-  return Object.fromEntries(value.headers.map(([k, v]) => [k, v.toString("utf8")]));
-}
-
-export async function metricValue(
-  metrics: Metrics,
-  name: string,
-  labels: Record<string, string>,
-): Promise<number> {
-  const text = await metrics.registry.metrics();
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  let total = 0;
-  for (const line of text.split("\n")) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (wanted.every((label) => line.includes(label))) total += Number(line.slice(line.lastIndexOf(" ") + 1));
-  }
-  return total;
 }
