@@ -11,7 +11,7 @@ import {
 } from "../producers/kafka-client.ts";
 import { type KafkaConsumerConfig, type SessionTimings, sessionTimings } from "./kafka-consumer-config.ts";
 import { FetchBuffer } from "./kafka-fetch-buffer.ts";
-import { type GroupSessionHandlers, KafkaGroupSession } from "./kafka-group-session.ts";
+import { GroupRestarting, type GroupSessionHandlers, KafkaGroupSession } from "./kafka-group-session.ts";
 import { checkSeekTarget, StartOffsets } from "./kafka-offset-reset.ts";
 import type { Consumer, SubscribeCallbacks } from "./types.ts";
 
@@ -39,11 +39,24 @@ import type { Consumer, SubscribeCallbacks } from "./types.ts";
 export { type KafkaConsumerConfig, kafkaConsumerConfig } from "./kafka-consumer-config.ts";
 
 /** Commit errors that mean the partitions are (being) taken away: redelivery, not a crash. */
-const MEMBERSHIP_LOST = new Set(["REBALANCE_IN_PROGRESS", "ILLEGAL_GENERATION", "UNKNOWN_MEMBER_ID"]);
+const MEMBERSHIP_LOST = new Set([
+  "REBALANCE_IN_PROGRESS",
+  "ILLEGAL_GENERATION",
+  "UNKNOWN_MEMBER_ID",
+  "GroupRestarting",
+]);
 /** While eachBatch waits for buffer space it heartbeats this often (kafkajs rate-limits it). */
 const WAIT_HEARTBEAT_MS = 1000;
 /** A commit deferred because the cluster was unavailable is tried again after this long. */
 const COMMIT_RETRY_MS = 1000;
+/**
+ * kafkajs restarts a crashed consumer (broker unreachable, coordinator moved) and rejoins by
+ * itself, forever. A member that has not rejoined this long after such a crash consumes
+ * nothing while looking alive, so the consumer fails instead: the loop crashes, the process
+ * exits and its supervisor starts a fresh one. As long as the producers ride out an outage
+ * (UNAVAILABLE_RETRY_MS): a broker restart takes well under it.
+ */
+const REJOIN_BOUND_MS = 120_000;
 
 interface RevocationRequest {
   readonly done: () => void;
@@ -80,6 +93,8 @@ export class KafkaConsumer implements Consumer {
   /** A deferred commit (see commitOffsets) is due again: poll() retries it. */
   private commitRetryDue = false;
   private commitRetryTimer: NodeJS.Timeout | undefined;
+  /** Runs from a kafkajs crash until the rejoin that follows it (see REJOIN_BOUND_MS). */
+  private rejoinTimer: NodeJS.Timeout | undefined;
   private fatal: Error | null = null;
   private wakeUp: (() => void) | null = null;
   private isClosed = false;
@@ -218,7 +233,7 @@ export class KafkaConsumer implements Consumer {
     try {
       await session.commit(offsets);
     } catch (error) {
-      const type = kafkaErrorType(error);
+      const type = error instanceof GroupRestarting ? error.name : kafkaErrorType(error);
       if (type !== undefined && MEMBERSHIP_LOST.has(type)) {
         // The group moved on; whoever owns these partitions next re-reads from the last
         // successful commit (at-least-once).
@@ -428,6 +443,8 @@ export class KafkaConsumer implements Consumer {
     const session = this.session;
     if (!session) return;
     this.session = null;
+    clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = undefined;
     this.pendingAssignment = null;
     this.revocation?.done();
     this.revocation = null;
@@ -468,6 +485,8 @@ export class KafkaConsumer implements Consumer {
 
   private onJoin(session: KafkaGroupSession, memberId: string, partitions: Partition[]): void {
     if (session !== this.session) return;
+    clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = undefined;
     this.member = memberId;
     this.pendingAssignment = partitions;
     this.notify();
@@ -479,6 +498,15 @@ export class KafkaConsumer implements Consumer {
     this.logger.error({ err: error, restart }, "kafka.consumer.crashed");
     if (!restart) {
       this.fatal = new ConsumerError("the kafkajs consumer crashed and will not restart", { cause: error });
+    } else if (this.rejoinTimer === undefined) {
+      this.rejoinTimer = setTimeout(() => {
+        if (session !== this.session || session.stopping) return;
+        this.fatal = new ConsumerError(
+          `the kafkajs consumer has not rejoined its group within ${REJOIN_BOUND_MS} ms of crashing`,
+          { cause: error },
+        );
+        this.notify();
+      }, REJOIN_BOUND_MS);
     }
     this.notify();
   }

@@ -17,6 +17,14 @@ import type { SubscribeCallbacks } from "./types.ts";
 // gives up its generation: `beforeJoin`. kafkajs is pinned (2.2.4, unmaintained since 2023),
 // and tests/integration/backend-conformance.test.ts pins this behaviour against a real broker.
 
+/** The kafkajs consumer is restarting after a crash: the group membership is gone. */
+export class GroupRestarting extends Error {
+  constructor(options: { cause: unknown }) {
+    super("the kafkajs consumer is restarting after a crash; its group membership is gone", options);
+    this.name = "GroupRestarting";
+  }
+}
+
 export interface GroupSessionConfig {
   readonly groupId: string;
   readonly sessionTimeoutMs: number;
@@ -149,9 +157,18 @@ export class KafkaGroupSession {
   }
 
   async commit(offsets: ReadonlyMap<Partition, number>): Promise<void> {
-    await this.consumer.commitOffsets(
-      [...offsets].map(([p, offset]) => ({ topic: p.topic, partition: p.index, offset: String(offset) })),
-    );
+    try {
+      await this.consumer.commitOffsets(
+        [...offsets].map(([p, offset]) => ({ topic: p.topic, partition: p.index, offset: String(offset) })),
+      );
+    } catch (error) {
+      // kafkajs drops its group object first thing when it crashes and only then reports
+      // the crash; a commit in between finds no group (kafkajs 2.2.4's wording).
+      if (error instanceof Error && error.message.startsWith("Consumer group was not initialized")) {
+        throw new GroupRestarting({ cause: error });
+      }
+      throw error;
+    }
   }
 
   /**

@@ -135,19 +135,40 @@ function compile(settings: ProjectGroupingConfig): CompiledGroupingConfig {
 }
 
 const COMPILED_CACHE_LIMIT = 1024;
-const compiledCache = new Map<string, CompiledGroupingConfig>();
+// Config id -> stack-trace rule text -> fingerprint rule text. Nested rather than one joined
+// key: the texts come from the project settings, the same strings event after event, whose
+// hashes V8 keeps, while a joined key would be rebuilt and rehashed (kilobytes of rules) for
+// every event. A changed rule text is a different key, so edited rules compile afresh.
+const compiledCache = new Map<string, Map<string, Map<string, CompiledGroupingConfig>>>();
+let compiledCount = 0;
 
 /**
  * Compiles (or returns the cached compilation of) a project's grouping settings. Bad rule
  * text never throws: it is reported in `problems` and left out, as Sentry does.
  */
 export function compileGroupingConfig(settings: ProjectGroupingConfig): CompiledGroupingConfig {
-  const key = `${settings.groupingConfig}\u0000${settings.stackTraceRules}\u0000${settings.fingerprintRules}`;
-  const cached = compiledCache.get(key);
-  // First-in first-out: re-inserting on every hit would churn the map on the hot path.
+  let byStackRules = compiledCache.get(settings.groupingConfig);
+  let byFingerprintRules = byStackRules?.get(settings.stackTraceRules);
+  const cached = byFingerprintRules?.get(settings.fingerprintRules);
   if (cached !== undefined) return cached;
   const compiled = compile(settings);
-  compiledCache.set(key, compiled);
-  if (compiledCache.size > COMPILED_CACHE_LIMIT) compiledCache.delete(compiledCache.keys().next().value!);
+  // Past the limit everything is dropped at once: cheaper than tracking use on the hot path,
+  // and only reached with more distinct rule sets than projects usually have.
+  if (compiledCount >= COMPILED_CACHE_LIMIT) {
+    compiledCache.clear();
+    compiledCount = 0;
+    byStackRules = undefined;
+    byFingerprintRules = undefined;
+  }
+  if (byStackRules === undefined) {
+    byStackRules = new Map();
+    compiledCache.set(settings.groupingConfig, byStackRules);
+  }
+  if (byFingerprintRules === undefined) {
+    byFingerprintRules = new Map();
+    byStackRules.set(settings.stackTraceRules, byFingerprintRules);
+  }
+  byFingerprintRules.set(settings.fingerprintRules, compiled);
+  compiledCount++;
   return compiled;
 }

@@ -243,11 +243,25 @@ function normalizedSdkTag(name: string | undefined): string {
   return bare.startsWith("sentry.") ? bare : "other";
 }
 
+// The order a rule's matcher groups are checked in: every group must match, so the cheap and
+// selective ones (one value per event) go first and the per-frame ones last.
+const MATCH_TYPE_COST: Readonly<Record<MatchType, number>> = {
+  family: 0,
+  sdk: 1,
+  release: 2,
+  log_info: 3,
+  exceptions: 4,
+  toplevel: 5,
+  tags: 6,
+  frames: 7,
+};
+
 export function groupMatchers(
   matchers: ReadonlyArray<FingerprintMatcher>,
 ): ReadonlyMap<MatchType, ReadonlyArray<FingerprintMatcher>> {
   const byType = new Map<MatchType, FingerprintMatcher[]>();
-  for (const matcher of matchers) {
+  const ordered = [...matchers].sort((a, b) => MATCH_TYPE_COST[a.matchType] - MATCH_TYPE_COST[b.matchType]);
+  for (const matcher of ordered) {
     const list = byType.get(matcher.matchType);
     if (list) list.push(matcher);
     else byType.set(matcher.matchType, [matcher]);

@@ -1,3 +1,4 @@
+import { deriveFields } from "../../schemas/event-derived.ts";
 import { normalizeStacktrace } from "./compute.ts";
 import { type ExceptionData, NO_EXCEPTION, type StacktraceRules } from "./enhancements/engine.ts";
 import {
@@ -23,7 +24,8 @@ import {
 //    the previous value in `data.orig_in_app` (-1 unset, 0, 1; never overwritten, so a re-run
 //    still knows the client's value); frames still unset get `in_app: false` the same way.
 // Every stack trace is covered: exception stack traces (every entry of an exception group
-// too), the top-level stack trace, thread stack traces and their `raw_stacktrace`s.
+// too), the top-level stack trace, thread stack traces and their `raw_stacktrace`s. The
+// metadata, title and location are then derived again from the stored frames.
 
 type Json = Record<string, unknown>;
 
@@ -168,9 +170,25 @@ function exceptionDataOf(exception: Json): ExceptionData {
 }
 
 /**
+ * Sentry materializes metadata, title and location after the stack-trace rules have written the
+ * frames (`_materialize_metadata_many` follows grouping), so the crash frame is the newest frame
+ * in-app after the rules, named by its trimmed function. Only a normalized event (it has a
+ * `type`) carries these fields. The culprit is left as the normalizer derived it: by now
+ * `culprit` can no longer tell a client's culprit from a generated one.
+ */
+function rederive(event: Json): void {
+  const derived = deriveFields(event);
+  event.title = derived.title;
+  event.metadata = derived.metadata;
+  if (derived.location === undefined) delete event.location;
+  else event.location = derived.location;
+}
+
+/**
  * The event as save_event stores it after Sentry's stack-trace normalization: every frame's
  * `in_app`, `data.orig_in_app`/`client_in_app`/`category`, trimmed `function` with
- * `raw_function`, and the other per-frame changes listed above. `view` is the event as read by
+ * `raw_function`, and the other per-frame changes listed above, with the metadata, title and
+ * location derived from those frames. `view` is the event as read by
  * `readGroupingEvent(event)` and grouped by `computeGroupingForEvent` with `rules` (its
  * normalized frames are reused, so the stored frames are those the hashes were computed
  * from). Pure: returns a copy when anything changes, the event itself otherwise.
@@ -221,5 +239,7 @@ export function storedEventData<T extends Readonly<Record<string, unknown>>>(
       changed = true;
     }
   }
-  return (changed ? out : event) as T;
+  if (!changed) return event;
+  if (typeof out.type === "string") rederive(out);
+  return out as T;
 }

@@ -299,9 +299,7 @@ const PATTERNS: ReadonlyArray<Pattern> = [
   },
   {
     name: "git_sha",
-    alternatives: [
-      { possible: all(MIXED7), source: "\\b(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{7}\\b" },
-    ],
+    alternatives: [{ possible: all(MIXED7), source: "\\b(?=[a-f]*[0-9])(?=[0-9]*[a-f])[0-9a-f]{7}\\b" }],
   },
   {
     name: "float",

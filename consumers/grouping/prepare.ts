@@ -2,7 +2,6 @@ import { InvalidMessage } from "../../pipelines/errors.ts";
 import type { Message } from "../../pipelines/types.ts";
 import type { EventNormalizedRecord } from "../../schemas/avro/types.ts";
 import { DecodeError } from "../../schemas/errors.ts";
-import { deriveFields } from "../../schemas/event-derived.ts";
 import {
   type JsonObject,
   type JsonValue,
@@ -93,29 +92,12 @@ function group(data: JsonObject, project: GroupingSettings): Grouped {
   try {
     const view = readGroupingEvent(data);
     const result = computeGroupingForEvent(view, compiled);
-    const stored = storedEventData(data, view, compiled.stacktraceRules);
-    if (stored !== data) rederive(stored);
-    return { result, view, data: stored };
+    return { result, view, data: storedEventData(data, view, compiled.stacktraceRules) };
   } catch (error) {
     // A pathological event (nesting deeper than the stack, a string past V8's limit).
     if (error instanceof RangeError) throw new GroupingRuleError("grouping-failed", error.message);
     throw error;
   }
-}
-
-/**
- * Sentry materializes metadata, title and location after the stack-trace rules have written the
- * frames (`_materialize_metadata_many` follows grouping), so the crash frame is the newest frame
- * that is in-app after the rules, named by its trimmed function. The culprit is left as the
- * normalizer derived it: by now `data.culprit` can no longer tell a client's culprit from a
- * generated one.
- */
-function rederive(data: JsonObject): void {
-  const derived = deriveFields(data);
-  data.title = derived.title;
-  data.metadata = derived.metadata as JsonObject;
-  if (derived.location === undefined) delete data.location;
-  else data.location = derived.location;
 }
 
 /** Sentry's `expand_title_template`: `{{ var }}` resolved like fingerprint variables. */

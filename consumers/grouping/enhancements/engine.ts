@@ -48,6 +48,8 @@ class IndexedRules {
   private readonly byNeedle = new Map<number, number[]>();
   /** Positions of the rules that no literal outside the category field rules out. */
   private readonly unkeyed: number[] = [];
+  /** By position: whether every literal of the rule is a category one (and there is one). */
+  private readonly categoryOnly: boolean[] = [];
 
   constructor(rules: ReadonlyArray<StacktraceRule>, needles: NeedleIndex) {
     this.rules = rules;
@@ -62,6 +64,7 @@ class IndexedRules {
         }
         return id;
       });
+      this.categoryOnly.push(rule.needles.length > 0 && key === undefined);
       if (key === undefined) this.unkeyed.push(position);
       else {
         const list = this.byNeedle.get(key);
@@ -73,24 +76,35 @@ class IndexedRules {
   }
 
   /** Positions of the rules that may match a stack trace with these facts, in rule order. */
-  candidates(facts: StackFacts): number[] {
-    const positions = this.unkeyed.slice();
-    let keyed = false;
+  candidates(facts: StackFacts): ReadonlyArray<number> {
+    let positions: number[] | undefined;
     for (const id of facts.present) {
       const list = this.byNeedle.get(id);
       if (list === undefined) continue;
-      for (let i = 0; i < list.length; i++) positions.push(list[i]!);
-      keyed = true;
+      positions ??= this.unkeyed.slice();
+      for (let i = 0; i < list.length; i++) insertSorted(positions, list[i]!);
     }
-    if (keyed) positions.sort((a, b) => a - b);
-    return positions;
+    return positions ?? this.unkeyed;
   }
 
   mayMatch(position: number, facts: StackFacts): boolean {
+    // Most stack traces have no category at all, which rules out every category-only rule.
+    if (this.categoryOnly[position] === true && !facts.hasAnyCategory()) return false;
     const ids = this.needleIds[position]!;
     for (let i = 0; i < ids.length; i++) if (!facts.has(ids[i]!)) return false;
     return true;
   }
+}
+
+/** Inserts into an ascending list; the lists are short and mostly in order already. */
+function insertSorted(list: number[], value: number): void {
+  let i = list.length;
+  list.push(value);
+  while (i > 0 && list[i - 1]! > value) {
+    list[i] = list[i - 1]!;
+    i--;
+  }
+  list[i] = value;
 }
 
 /** Whether a `min-frames` rule discards a stack trace, with its hint. */
@@ -152,7 +166,7 @@ export class StacktraceRules {
     const matching: number[] = [];
     for (const position of classifiers.candidates(facts)) {
       const rule = classifiers.rules[position]!;
-      if (!rule.matchesException(exception) || !classifiers.mayMatch(position, facts)) continue;
+      if (!classifiers.mayMatch(position, facts) || !rule.matchesException(exception)) continue;
       matching.length = 0;
       for (let i = 0; i < frames.length; i++) if (rule.matchesFrame(frames, i)) matching.push(i);
       for (const index of matching) {
@@ -193,7 +207,7 @@ export class StacktraceRules {
     const contributors = family.contributors;
     for (const position of contributors.candidates(facts)) {
       const rule = contributors.rules[position]!;
-      if (!rule.matchesException(exception) || !contributors.mayMatch(position, facts)) continue;
+      if (!contributors.mayMatch(position, facts) || !rule.matchesException(exception)) continue;
       for (let index = 0; index < frames.length; index++) {
         if (rule.matchesFrame(frames, index)) hits.push({ rule, index });
       }

@@ -70,30 +70,35 @@ export class MatchFrame {
   }
 
   get functionLower(): string {
-    return (this.lowerFunction ??= this.function.toLowerCase());
+    this.lowerFunction ??= this.function.toLowerCase();
+    return this.lowerFunction;
   }
 
   get moduleLower(): string | undefined {
     if (this.module === undefined) return undefined;
-    return (this.lowerModule ??= this.module.toLowerCase());
+    this.lowerModule ??= this.module.toLowerCase();
+    return this.lowerModule;
   }
 
   /** Lower-cased, `/` separators. */
   get package(): string | undefined {
     if (this.rawPackage === undefined) return undefined;
-    return (this.normalizedPackage ??= normalizePath(this.rawPackage));
+    this.normalizedPackage ??= normalizePath(this.rawPackage);
+    return this.normalizedPackage;
   }
 
   /** The absolute path, else the filename; lower-cased, `/` separators. */
   get path(): string | undefined {
     if (this.rawPath === undefined) return undefined;
-    return (this.normalizedPath ??= normalizePath(this.rawPath));
+    this.normalizedPath ??= normalizePath(this.rawPath);
+    return this.normalizedPath;
   }
 
   /** Lower-cased, `/` separators. */
   get filename(): string | undefined {
     if (this.rawFilename === undefined) return undefined;
-    return (this.normalizedFilename ??= normalizePath(this.rawFilename));
+    this.normalizedFilename ??= normalizePath(this.rawFilename);
+    return this.normalizedFilename;
   }
 }
 
@@ -231,6 +236,7 @@ export class StackFacts {
   readonly present: number[] = [];
   private categories: ReadonlyArray<number> = NONE;
   private categoriesDirty = true;
+  private anyCategory = false;
 
   constructor(
     private readonly frames: ReadonlyArray<MatchFrame>,
@@ -252,6 +258,12 @@ export class StackFacts {
     this.categoriesDirty = true;
   }
 
+  /** Whether some frame has a category now. */
+  hasAnyCategory(): boolean {
+    if (this.categoriesDirty) this.refreshCategories();
+    return this.anyCategory;
+  }
+
   has(id: number): boolean {
     if (this.present.includes(id)) return true;
     if (!this.index.isCategory(id)) return false;
@@ -261,12 +273,13 @@ export class StackFacts {
 
   private refreshCategories(): void {
     this.categoriesDirty = false;
+    this.anyCategory = false;
     const found: number[] = [];
     for (const f of this.frames) {
       const category = f.frame.category;
       if (category === undefined) continue;
-      for (const id of this.index.contained("category", category))
-        if (!found.includes(id)) found.push(id);
+      this.anyCategory = true;
+      for (const id of this.index.contained("category", category)) if (!found.includes(id)) found.push(id);
     }
     this.categories = found;
   }

@@ -114,18 +114,21 @@ function finishStrategy(
     }
   }
   if (strategy.stacktraceVariantProcessor && result.size > 1) {
-    const withStacktrace = [...result]
-      .filter(([, c]) => c.hasContributingDescendant("stacktrace"))
-      .map(([n]) => n);
-    if (withStacktrace.length > 0) {
-      const suffix = withStacktrace.length === 1 ? `the ${withStacktrace[0]} variant does` : "others do";
-      for (const [name, component] of result) {
-        if (withStacktrace.includes(name)) continue;
-        component.update({
-          contributes: false,
-          hint: `ignored because this variant does not have a contributing stacktrace, but ${suffix}`,
-        });
+    let withStacktrace = 0;
+    let first: string | undefined;
+    const without: GroupingComponent[] = [];
+    for (const [name, component] of result) {
+      if (component.hasContributingDescendant("stacktrace")) {
+        withStacktrace++;
+        first ??= name;
+      } else {
+        without.push(component);
       }
+    }
+    if (withStacktrace > 0 && without.length > 0) {
+      const suffix = withStacktrace === 1 ? `the ${first} variant does` : "others do";
+      const hint = `ignored because this variant does not have a contributing stacktrace, but ${suffix}`;
+      for (const component of without) component.update({ contributes: false, hint });
     }
   }
   return result;
@@ -173,7 +176,10 @@ export function strategyRoots(
   const roots = new Map<string, GroupingComponent>();
   for (const [variant, components] of byVariant) {
     const root = new GroupingComponent(variant, { values: components });
-    if (!root.contributes && hintOf !== undefined) root.update({ hint: (hint ??= hintOf()) });
+    if (!root.contributes && hintOf !== undefined) {
+      hint ??= hintOf();
+      root.update({ hint });
+    }
     roots.set(variant, root);
   }
   return roots;

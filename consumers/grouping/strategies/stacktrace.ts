@@ -35,10 +35,18 @@ export function hasUrlOrigin(path: string | undefined, filesCountAsUrls: boolean
   return path.startsWith("file:") ? filesCountAsUrls : false;
 }
 
+/** The part after the last `/` or backslash, found in one backward scan. */
+function baseName(path: string): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const c = path.charCodeAt(i);
+    if (c === 47 || c === 92) return path.slice(i + 1);
+  }
+  return path;
+}
+
 function filenameComponent(frame: GroupingFrame, platform: string | undefined): GroupingComponent {
   if (frame.filename === undefined) return new GroupingComponent("filename");
-  const cut = Math.max(frame.filename.lastIndexOf("/"), frame.filename.lastIndexOf("\\"));
-  const filename = frame.filename.slice(cut + 1).toLowerCase();
+  const filename = baseName(frame.filename).toLowerCase();
   const component = new GroupingComponent("filename", { values: [filename] });
   if (hasUrlOrigin(frame.absPath, false)) {
     component.update({ contributes: false, hint: "ignored because frame points to a URL" });
@@ -107,11 +115,7 @@ function contextLineComponent(frame: GroupingFrame, family: BehaviorFamily): Gro
   const component = new GroupingComponent("context_line", { values: [line] });
   if (codePointLength(raw) > 120) {
     component.update({ contributes: false, hint: "ignored because line is too long" });
-  } else if (
-    family === "javascript" &&
-    !frame.function &&
-    hasUrlOrigin(frame.absPath, true)
-  ) {
+  } else if (family === "javascript" && !frame.function && hasUrlOrigin(frame.absPath, true)) {
     component.update({
       contributes: false,
       hint: "ignored because file path is a URL and function name is missing",
@@ -228,7 +232,8 @@ function inAppHint(frame: GroupingFrame): string {
   if (frame.inAppRule !== undefined && frame.inApp !== frame.clientInApp) {
     return `marked ${frame.inApp ? "in-app" : "out of app"} by ${frame.inAppRule}`;
   }
-  if (frame.clientInApp !== undefined) return frame.inApp ? "marked in-app by the client" : "marked out of app by the client";
+  if (frame.clientInApp !== undefined)
+    return frame.inApp ? "marked in-app by the client" : "marked out of app by the client";
   return "non app frame";
 }
 

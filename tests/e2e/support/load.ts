@@ -3,9 +3,9 @@ import type { Pipeline } from "./pipeline.ts";
 import { sleep } from "./supervisor.ts";
 
 // Drives the generator into ingest-events: at full speed (a bounded window of unacknowledged
-// produces) or at a fixed rate (ticks of 100 ms), optionally with hostile messages spread
-// between the valid ones. Every message is remembered with its produce time, so the checks
-// know what must arrive and the latency figure knows when it left.
+// produces) or at a fixed rate (a schedule checked every 100 ms), optionally with hostile
+// messages spread between the valid ones. Every message is remembered with its produce
+// time, so the checks know what must arrive and the latency figure knows when it left.
 
 export interface Sent {
   readonly message: GeneratedMessage;
@@ -85,19 +85,23 @@ export class Stream {
     const window = this.config.window ?? 2000;
     const inflight = new Set<Promise<void>>();
     const tick = 100;
-    const perTick =
-      this.config.rate === undefined ? Number.POSITIVE_INFINITY : (this.config.rate * tick) / 1000;
+    const rate = this.config.rate;
     this.startedAt = Date.now();
-    let tickStart = Date.now();
-    let sentThisTick = 0;
-    for (const message of planned) {
+    /** Time spent paused, which the schedule leaves out. */
+    let pausedMs = 0;
+    for (const [index, message] of planned.entries()) {
       if (this.stopped) break;
-      if (this.paused) await this.paused;
-      if (sentThisTick >= perTick) {
-        const wait = tickStart + tick - Date.now();
-        if (wait > 0) await sleep(wait);
-        tickStart = Date.now();
-        sentThisTick -= perTick;
+      if (this.paused) {
+        const pausedAt = Date.now();
+        await this.paused;
+        pausedMs += Date.now() - pausedAt;
+      }
+      // Message `index` is due `index / rate` seconds in. The schedule is kept rather than
+      // restarted after a stall (produces held up by a broker restart): what fell behind
+      // goes out as fast as the window allows, as Relay flushes what it buffered while
+      // Kafka was away, so a stall does not stretch the run by its length.
+      while (rate !== undefined && this.startedAt + pausedMs + (index * 1000) / rate > Date.now()) {
+        await sleep(tick);
       }
       while (inflight.size >= window) await Promise.race(inflight);
       const entry: Sent = { message, at: Date.now() };
@@ -106,7 +110,6 @@ export class Stream {
         inflight.delete(write);
       });
       inflight.add(write);
-      sentThisTick += 1;
     }
     await Promise.all(inflight);
     this.finishedAt = Date.now();

@@ -126,9 +126,10 @@ describe("prepareEvent against Sentry's example inserts and Snuba's rows", () =>
       ["os.name", "Android"],
       ["os.rooted", "no"],
     ]);
-    // metadata: filename, function, type, value (the boolean is skipped), then the culprit
+    // The metadata is derived again after the frames are written, in Sentry's order (value,
+    // type, filename, function), then the culprit.
     expect(row.message).toBe(
-      "MainActivity.java lambda$onCreate$6 Exception Some exception. MainActivity.capture_exception",
+      "Some exception. Exception MainActivity.java lambda$onCreate$6 MainActivity.capture_exception",
     );
     // Only float spelling differs in the contexts: 100.0 became 100.
     const ours = row["contexts.value"] as string[];

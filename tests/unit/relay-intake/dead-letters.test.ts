@@ -15,24 +15,22 @@ import {
   send,
   waitFor,
 } from "./harness.ts";
-import { attachmentMessages, encode, eventId, eventMessage, eventPayloadText, packr } from "./messages.ts";
+import {
+  attachmentMessages,
+  encode,
+  eventId,
+  eventMessage,
+  eventPayloadText,
+  packr,
+  rawEventMap,
+} from "./messages.ts";
 
 const start = intakesStoppedAfterEach();
 
 const ID = eventId(40);
 
 function eventMap(entries: ReadonlyArray<[string, unknown]>): Buffer {
-  const map = new Map<string, unknown>([
-    ["type", "event"],
-    ["payload", Buffer.from(eventPayloadText(ID))],
-    ["start_time", 1_709_691_573],
-    ["event_id", ID],
-    ["project_id", 1],
-    ["remote_addr", null],
-    ["attachments", []],
-  ]);
-  for (const [key, value] of entries) map.set(key, value);
-  return packr.pack(map);
+  return rawEventMap(ID, entries);
 }
 
 /** Each hostile record with the reason it must be dead-lettered with. */

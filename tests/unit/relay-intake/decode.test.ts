@@ -11,6 +11,7 @@ import {
   eventMessage,
   fixtureDecoded,
   packr,
+  rawEventMap,
   relayFixtures,
   userReportMessage,
 } from "./messages.ts";
@@ -38,17 +39,7 @@ function invalid(bytes: Buffer): InvalidMessage {
 }
 
 function eventMap(entries: ReadonlyArray<[string, unknown]>): Buffer {
-  const map = new Map<string, unknown>([
-    ["type", "event"],
-    ["payload", Buffer.from(JSON.stringify({ event_id: ID }))],
-    ["start_time", 1_709_691_573],
-    ["event_id", ID],
-    ["project_id", 1],
-    ["remote_addr", null],
-    ["attachments", []],
-  ]);
-  for (const [key, value] of entries) map.set(key, value);
-  return packr.pack(map);
+  return rawEventMap(ID, entries, JSON.stringify({ event_id: ID }));
 }
 
 describe("decodeIntakeRecord", () => {

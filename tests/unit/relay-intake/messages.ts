@@ -116,6 +116,28 @@ export function eventMessage(id: string, options: EventOptions = {}): Buffer {
   );
 }
 
+/**
+ * An event message as a plain msgpack map rather than through the typed encoder, so a test
+ * can set any key to anything, ill-typed or unknown; `entries` override or add keys.
+ */
+export function rawEventMap(
+  id: string,
+  entries: ReadonlyArray<[string, unknown]>,
+  payload: string = eventPayloadText(id),
+): Buffer {
+  const map = new Map<string, unknown>([
+    ["type", "event"],
+    ["payload", Buffer.from(payload)],
+    ["start_time", 1_709_691_573],
+    ["event_id", id],
+    ["project_id", 1],
+    ["remote_addr", null],
+    ["attachments", []],
+  ]);
+  for (const [key, value] of entries) map.set(key, value);
+  return packr.pack(map);
+}
+
 export interface AttachmentMessages {
   readonly chunks: Buffer[];
   readonly descriptor: ChunkedAttachment;

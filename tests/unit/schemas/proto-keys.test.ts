@@ -137,7 +137,10 @@ describe("__proto__, constructor and prototype keys reaching the consumers after
     // (consumers/grouping/save-event-tags.ts) is not own-key safe yet; reported, not ours.
     const stored = normalized(hostileEvent(""));
     // Sentry-produced text can carry the key straight to grouping, past normalize.
-    const payloadText = JSON.stringify(stored).replace('"event_id"', '"__proto__":{"polluted":"g"},"event_id"');
+    const payloadText = JSON.stringify(stored).replace(
+      '"event_id"',
+      '"__proto__":{"polluted":"g"},"event_id"',
+    );
     const record = { ...recordFor(stored, 42), payload: payloadText };
     const project = grouping(42);
     const prepared = prepareEvent({
@@ -152,7 +155,10 @@ describe("__proto__, constructor and prototype keys reaching the consumers after
   it("storage maps an insert whose data holds all three keys, at the top and nested, to a row", () => {
     const tuple = JSON.parse(fixtureText("errors1")) as [number, string, Record<string, unknown>, unknown];
     const text = JSON.stringify(tuple)
-      .replace('"data":{', '"data":{"__proto__":{"polluted":"s"},"constructor":{"prototype":{"polluted":"s2"}},')
+      .replace(
+        '"data":{',
+        '"data":{"__proto__":{"polluted":"s"},"constructor":{"prototype":{"polluted":"s2"}},',
+      )
       .replace('"event_id"', '"__proto__":{"polluted":"body"},"event_id"');
     expect(text).toContain('"__proto__"');
     const record: BrokerValue<KafkaPayload> = {

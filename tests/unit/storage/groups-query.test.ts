@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupsOfProjectsQuery } from "../../../consumers/storage/clickhouse-queries.ts";
-import { QueryValueError } from "../../../consumers/storage/queries.ts";
+import { groupsOfProjectsQuery, QueryValueError } from "../../../consumers/storage/clickhouse-queries.ts";
 
 describe("groupsOfProjectsQuery", () => {
   it("reads the groups of several projects in one query, each scoped by its project", () => {
