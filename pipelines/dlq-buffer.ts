@@ -3,111 +3,101 @@ import type { BrokerValue, KafkaPayload, Partition } from "./types.ts";
 /** Why a record could not be taken from the buffer (for the DlqRecordMissing detail). */
 export type DlqBufferMiss = "released" | "evicted" | "revoked" | "never_buffered";
 
-interface Slot {
-  readonly offset: number;
-  /** Undefined once taken for the DLQ: a tombstone until the window's front passes it. */
-  record: BrokerValue<KafkaPayload> | undefined;
-}
-
-// Past this many dead slots at the front, the array is compacted (as pipelines/deque.ts does).
+// Past this many dead slots at the front, the arrays are compacted (as pipelines/deque.ts does).
 const COMPACT_AFTER = 1024;
 
 /**
  * One partition's buffered records, sorted by offset. Records are taken by offset in any
  * order (a parallel or batch step finishes out of order), so taking one leaves the others;
- * they leave from the front when the commit step passes them, or by eviction.
- * Invariant: the front slot, if any, holds a record (tombstones are trimmed off the front).
+ * they leave from the front when the commit step passes them, or by eviction. A taken
+ * record leaves a hole (undefined) until the front passes it. Parallel arrays, so the hot
+ * path (`append`) allocates nothing per record.
+ * Invariant: the front slot, if any, holds a record (holes are trimmed off the front).
  */
 class PartitionWindow {
-  private slots: Slot[] = [];
+  private offsets: number[] = [];
+  private records: (BrokerValue<KafkaPayload> | undefined)[] = [];
   private head = 0;
   /** Records not yet taken. */
   live = 0;
-  /** Everything below this offset was released by a commit, evicted, or taken. */
+  /** Everything below these offsets was released by a commit / evicted. */
   releasedBelow = 0;
   evictedBelow = 0;
 
-  /** Slots between the front and the newest, tombstones included: the memory bound. */
+  /** Slots between the front and the newest, holes included: the memory bound. */
   get span(): number {
-    return this.slots.length - this.head;
+    return this.offsets.length - this.head;
   }
 
   append(record: BrokerValue<KafkaPayload>): void {
+    const offsets = this.offsets;
     // A seek back redelivers records already here; the later copies are dropped and come again.
-    while (this.span > 0) {
-      const last = this.slots[this.slots.length - 1] as Slot;
-      if (last.offset < record.offset) break;
-      this.slots.pop();
-      if (last.record !== undefined) this.live--;
+    while (offsets.length > this.head && (offsets[offsets.length - 1] as number) >= record.offset) {
+      offsets.pop();
+      if (this.records.pop() !== undefined) this.live--;
     }
-    this.slots.push({ offset: record.offset, record });
+    offsets.push(record.offset);
+    this.records.push(record);
     this.live++;
-    this.trimFront();
   }
 
   /** Drops the oldest record; false when empty. */
   evictOldest(): boolean {
-    const front = this.front();
-    if (front === undefined) return false;
+    if (this.head >= this.offsets.length) return false;
+    this.evictedBelow = Math.max(this.evictedBelow, (this.offsets[this.head] as number) + 1);
     this.shift();
-    this.evictedBelow = Math.max(this.evictedBelow, front.offset + 1);
     this.trimFront();
     return true;
   }
 
   take(offset: number): BrokerValue<KafkaPayload> | undefined {
-    const slot = this.find(offset);
-    if (slot === undefined || slot.record === undefined) return undefined;
-    const record = slot.record;
-    slot.record = undefined;
+    const at = this.find(offset);
+    if (at < 0) return undefined;
+    const record = this.records[at];
+    if (record === undefined) return undefined;
+    this.records[at] = undefined;
     this.live--;
     this.trimFront();
     return record;
   }
 
   release(nextOffset: number): void {
-    for (let front = this.front(); front !== undefined && front.offset < nextOffset; front = this.front()) {
-      this.shift();
-    }
+    while (this.head < this.offsets.length && (this.offsets[this.head] as number) < nextOffset) this.shift();
     this.releasedBelow = Math.max(this.releasedBelow, nextOffset);
     this.trimFront();
   }
 
-  private front(): Slot | undefined {
-    return this.head < this.slots.length ? this.slots[this.head] : undefined;
-  }
-
   private shift(): void {
-    const front = this.slots[this.head];
-    if (front?.record !== undefined) this.live--;
+    if (this.records[this.head] !== undefined) this.live--;
+    this.records[this.head] = undefined;
     this.head++;
-    if (this.head === this.slots.length) {
-      this.slots = [];
+    if (this.head === this.offsets.length) {
+      this.offsets = [];
+      this.records = [];
       this.head = 0;
-    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.slots.length) {
-      this.slots = this.slots.slice(this.head);
+    } else if (this.head >= COMPACT_AFTER && this.head * 2 >= this.offsets.length) {
+      this.offsets = this.offsets.slice(this.head);
+      this.records = this.records.slice(this.head);
       this.head = 0;
     }
   }
 
   private trimFront(): void {
-    for (let front = this.front(); front !== undefined && front.record === undefined; front = this.front()) {
-      this.shift();
-    }
+    while (this.head < this.offsets.length && this.records[this.head] === undefined) this.shift();
   }
 
-  // Binary search: offsets are strictly increasing from head (append keeps them so).
-  private find(offset: number): Slot | undefined {
+  // Binary search: offsets strictly increase from head (append keeps them so); -1 if absent.
+  private find(offset: number): number {
     let lo = this.head;
-    let hi = this.slots.length - 1;
+    let hi = this.offsets.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const slot = this.slots[mid] as Slot;
-      if (slot.offset === offset) return slot;
-      if (slot.offset < offset) lo = mid + 1;
+      const at = this.offsets[mid] as number;
+      if (at === offset) return mid;
+      if (at < offset) lo = mid + 1;
       else hi = mid - 1;
     }
-    return undefined;
+    return -1;
   }
 }
 
@@ -142,7 +132,9 @@ export class DlqBuffer {
       this.revoked.delete(record.partition);
     }
     window.append(record);
-    while (window.span > this.maxPerPartition && window.evictOldest()) this.onEvict(record.partition);
+    if (window.span > this.maxPerPartition) {
+      while (window.span > this.maxPerPartition && window.evictOldest()) this.onEvict(record.partition);
+    }
   }
 
   /** Takes the record at `offset`, if still buffered; records above and below it stay. */

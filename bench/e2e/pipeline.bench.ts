@@ -8,7 +8,12 @@
 //      sustained events/s = unique events / (first produce → last row queryable).
 //   3. latency: a fixed rate of 50 % of that for BENCH_E2E_LATENCY_SECONDS; per event, the
 //      time from produce to its row answering a SELECT (polled every 100 ms).
-//   RSS and CPU per consumer from /proc, lag per group every second.
+//   RSS and CPU per consumer from /proc, lag per group every second; per stage, from each
+//   consumer's own /metrics, the mean latency, batch and insert time of the latency phase.
+//
+// BENCH_E2E_BATCH_TIME_MS=relay-intake=100,grouping=100 overrides topology.yaml's batch time
+// for those consumers in the run's copy; BENCH_E2E_NODE_OPTIONS gives the consumers
+// NODE_OPTIONS (heap flags): both compare a setting against the defaults in one command.
 //
 // BENCH_E2E_PROFILE=<consumer> runs that consumer under --cpu-prof and prints its hottest
 // functions (self time) at the end; the profile file stays in BENCH_E2E_PROFILE_DIR.
