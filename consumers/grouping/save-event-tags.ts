@@ -142,7 +142,9 @@ function contextTags(contexts: JsonValue | undefined): Array<[string, string]> {
   for (const [alias, context] of Object.entries(contexts)) {
     if (!isObject(context)) continue;
     const type = typeof context.type === "string" ? context.type : alias;
-    for (const [suffix, fields] of CONTEXT_TAGS[type] ?? []) {
+    // The type comes from the payload: `constructor` or `toString` must not reach Object.prototype.
+    const specs = Object.hasOwn(CONTEXT_TAGS, type) ? CONTEXT_TAGS[type] : undefined;
+    for (const [suffix, fields] of specs ?? []) {
       const value = formatContextTag(context, fields);
       if (value !== undefined) out.push([suffix === "" ? alias : `${alias}.${suffix}`, value]);
     }

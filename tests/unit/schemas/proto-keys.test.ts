@@ -133,9 +133,9 @@ describe("__proto__, constructor and prototype keys reaching the consumers after
   });
 
   it("grouping groups the event without swapping a prototype, under hostile rules and tag names", () => {
-    // A context named `constructor` is left out: grouping's context-tag lookup
-    // (consumers/grouping/save-event-tags.ts) is not own-key safe yet; reported, not ours.
-    const stored = normalized(hostileEvent(""));
+    // Includes a context named and typed `constructor`: grouping's context-tag table must
+    // not hand back Object.prototype.constructor for it.
+    const stored = normalized(hostileEvent());
     // Sentry-produced text can carry the key straight to grouping, past normalize.
     const payloadText = JSON.stringify(stored).replace(
       '"event_id"',
