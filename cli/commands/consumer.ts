@@ -281,12 +281,13 @@ export function createConsumerCommand(): Command {
       // its disconnect (seen in the e2e fault suite), which would hold the process open with
       // its loop gone: a consumer that looks alive and consumes nothing. So the process ends
       // explicitly, after a clean shutdown (the chain has drained and committed) and after a
-      // crash alike; the crash still reaches main, which reports it and sets exit code 1.
+      // crash alike. The error still reaches main first, which reports it and sets the exit
+      // code (2 for a usage error, 1 otherwise) before this immediate runs.
       let code: number;
       try {
         code = await runConsumer(name, flags);
       } catch (error) {
-        setImmediate(() => process.exit(1));
+        setImmediate(() => process.exit(process.exitCode ?? 1));
         throw error;
       }
       process.exit(code);

@@ -116,7 +116,11 @@ export function createFingerprintMatcher(
   const positive = (values: Values): boolean => {
     if (key === "path") return pathMatch(values.abs_path) || pathMatch(values.filename);
     if (key === "message") {
-      return [values.message, values.value].some((v) => typeof v === "string" && insensitive.test(v));
+      const { message, value } = values;
+      return (
+        (typeof message === "string" && insensitive.test(message)) ||
+        (typeof value === "string" && insensitive.test(value))
+      );
     }
     const value = values[key];
     if (value === undefined) return false;

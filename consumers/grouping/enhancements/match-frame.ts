@@ -34,10 +34,14 @@ function familyBitsOfPlatform(platform: string | undefined): number {
   }
 }
 
-function normalizePath(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
+/** A path-like value as rules match it: lower-cased, `/` separators. */
+export function normalizeMatchPath(value: string): string {
   const lower = value.toLowerCase();
   return lower.includes("\\") ? lower.replaceAll("\\", "/") : lower;
+}
+
+function normalizePath(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : normalizeMatchPath(value);
 }
 
 /**

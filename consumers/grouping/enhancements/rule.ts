@@ -1,5 +1,11 @@
 import { compileGlob, requiredLiteral } from "../glob.ts";
-import { FAMILY_ALL, familyBitsOfRule, type MatchFrame, type NeedleField } from "./match-frame.ts";
+import {
+  FAMILY_ALL,
+  familyBitsOfRule,
+  type MatchFrame,
+  type NeedleField,
+  normalizeMatchPath,
+} from "./match-frame.ts";
 import { type ActionAst, isPathLike, type MatcherAst, type RuleAst, ruleText } from "./parse.ts";
 
 // A compiled stack-trace rule: its matchers as predicates over match frames, with the
@@ -36,34 +42,65 @@ function globTest(pattern: string, pathLike: boolean): (value: string, lower: st
   return (value, lower) => lower.includes(needle) && regex.test(value);
 }
 
+// Glob results by value, per matcher: frames repeat across events (the same paths, modules
+// and functions), and a map lookup is cheaper than a regex run, or two for path-like fields.
+// Bounded: past the limit the memo starts over rather than growing with every new value.
+const MEMO_LIMIT = 4096;
+
+function memoized(compute: (value: string) => boolean): (value: string) => boolean {
+  const memo = new Map<string, boolean>();
+  return (value) => {
+    let result = memo.get(value);
+    if (result === undefined) {
+      result = compute(value);
+      if (memo.size >= MEMO_LIMIT) memo.clear();
+      memo.set(value, result);
+    }
+    return result;
+  };
+}
+
 function fieldPredicate(matcher: Extract<MatcherAst, { kind: "field" }>): FramePredicate {
-  const test = globTest(matcher.pattern, isPathLike(matcher.field));
+  const pathLike = isPathLike(matcher.field);
+  const test = globTest(matcher.pattern, pathLike);
+  // A literal pattern is one string comparison: nothing to save.
+  const literal = !GLOB_META.test(pathLike ? matcher.pattern.replaceAll("\\", "/") : matcher.pattern);
   switch (matcher.field) {
-    case "function":
-      return (f) => test(f.function, f.functionLower);
-    case "module":
-      return (f) => f.module !== undefined && test(f.module, f.moduleLower!);
+    case "function": {
+      if (literal) return (f) => test(f.function, f.functionLower);
+      const check = memoized((fn) => test(fn, fn.toLowerCase()));
+      return (f) => check(f.function);
+    }
+    case "module": {
+      if (literal) return (f) => f.module !== undefined && test(f.module, f.moduleLower!);
+      const check = memoized((module) => test(module, module.toLowerCase()));
+      return (f) => f.module !== undefined && check(f.module);
+    }
     case "category":
       return (f) => {
         const category = f.frame.category;
         return category !== undefined && test(category, category.toLowerCase());
       };
   }
-  const read: (frame: MatchFrame) => string | undefined =
-    matcher.field === "package"
-      ? (f) => f.package
-      : matcher.field === "filename"
-        ? (f) => f.filename
-        : (f) => f.path;
-  // Path-like values are lower-cased already, and are also tried with a leading slash so
-  // that `**/foo/**` matches `foo/x`.
-  return (frame) => {
-    const value = read(frame);
-    if (value === undefined) return false;
+  // Path-like values are lower-cased with `/` separators, and are also tried with a leading
+  // slash so that `**/foo/**` matches `foo/x`.
+  const matchesPath = (raw: string): boolean => {
+    const value = normalizeMatchPath(raw);
     if (test(value, value)) return true;
     if (value.startsWith("/")) return false;
     const slashed = `/${value}`;
     return test(slashed, slashed);
+  };
+  const check = literal ? matchesPath : memoized(matchesPath);
+  const raw: (frame: MatchFrame) => string | undefined =
+    matcher.field === "package"
+      ? (f) => f.rawPackage
+      : matcher.field === "filename"
+        ? (f) => f.rawFilename
+        : (f) => f.rawPath;
+  return (frame) => {
+    const value = raw(frame);
+    return value !== undefined && check(value);
   };
 }
 

@@ -93,7 +93,12 @@ export async function sigkillEach(
   return out;
 }
 
-/** Fault 2: restart the Kafka broker (every consumer loses its connections and group). */
+/**
+ * Fault 2: restart the Kafka broker (every consumer loses its connections and group, the
+ * Relay stand-in its producer connection). The broker is away for 15-45 s, longer than
+ * kafkajs's own retries: producers send again while it is away, commits are deferred, and
+ * kafkajs rejoins; no process may exit (a crashed `consumer run` exits, and shows up here).
+ */
 export async function restartKafka(pipeline: Pipeline): Promise<number> {
   return measureRecovery(pipeline, CONSUMERS, () => services("restart", "kafka"), 240_000);
 }
