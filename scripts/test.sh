@@ -26,6 +26,9 @@ npx tsc --noEmit -p . || fail "typecheck (fix the type errors above)"
 stage "lint: biome check ."
 npx biome check . || fail "lint/format (npx biome check --write . fixes the formatting part)"
 
+stage "chdb: scripts/chdb.sh (ClickHouse 26.9 in-process, for the current-server DDL/query test)"
+bash scripts/chdb.sh || fail "installing chdb-core into the cache venv (see pip's message above)"
+
 stage "tests: vitest run"
 npx vitest run "$@" || fail "tests (failures listed above)"
 

@@ -40,7 +40,15 @@ const FIXTURES = [
 /** The synthetic project: several groups, several events per second, so ordering ties matter. */
 const BUSY_PROJECT = 500;
 const GROUPS = [1001, 1002, 1003, 1004];
-const NOW_MS = Date.UTC(2026, 0, 5, 12, 0, 0);
+// Event times two days back: 26.9's table TTL drops rows past retention_days at insert
+// (the fixtures' 2023 times would store nothing there), while 18.16 keeps them until the
+// partition janitor runs. Within retention both must store every row.
+const BASE_S = Math.floor(Date.now() / 86_400_000) * 86_400 - 2 * 86_400;
+const NOW_MS = (BASE_S + 86_400) * 1000;
+
+function snubaDatetime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace("Z", "000Z");
+}
 
 const options = loadOptions(process.env);
 const config = rowMappingConfig(options);
@@ -70,7 +78,11 @@ function fixtureBody(name: string): InsertBody {
 
 /** Each fixture in a project of its own: five of them share one event id. */
 function fixtureBodies(): InsertBody[] {
-  return FIXTURES.map((name, index) => ({ ...fixtureBody(name), project_id: 100 + index }));
+  return FIXTURES.map((name, index) => ({
+    ...fixtureBody(name),
+    project_id: 100 + index,
+    datetime: snubaDatetime(BASE_S + 3600 + index * 60),
+  }));
 }
 
 /** Events of the busy project: 4 groups, 3 events a second, users and environments varying. */
@@ -79,14 +91,14 @@ function busyBodies(): InsertBody[] {
   const data = base.data as Record<string, unknown>;
   return Array.from({ length: 36 }, (_, i) => {
     const group = GROUPS[i % GROUPS.length] as number;
-    const second = 1_767_000_000 + Math.floor(i / 3) * 60;
+    const second = BASE_S + Math.floor(i / 3) * 60;
     return {
       ...base,
       project_id: BUSY_PROJECT,
       event_id: `${(i * 7919 + 13).toString(16).padStart(8, "0")}${"ab".repeat(12)}`,
       group_id: group,
       primary_hash: group.toString(16).padStart(32, "0"),
-      datetime: new Date(second * 1000).toISOString().replace("Z", "000Z"),
+      datetime: snubaDatetime(second),
       data: {
         ...data,
         title: `Issue ${group} v${i}`,
@@ -122,9 +134,14 @@ async function load(sink: StorageSink, bodies: ReadonlyArray<InsertBody>): Promi
   expect((await sink.upsertGroups(groupRows.slice(18))).failures).toEqual([]);
 }
 
-/** 64-bit integers are quoted in 18.16's JSON and bare in 26.9's: compare them as text. */
+/**
+ * Output spellings only: 64-bit integers are quoted in 18.16's JSON and bare in 26.9's
+ * (output_format_json_quote_64bit_integers now defaults to 0), and 18.16 prints the zero
+ * DateTime as 0000-00-00 00:00:00.
+ */
 function normalized(value: unknown): unknown {
   if (typeof value === "number") return String(value);
+  if (value === "0000-00-00 00:00:00") return "1970-01-01 00:00:00";
   if (Array.isArray(value)) return value.map(normalized);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, normalized(inner)]));
@@ -216,7 +233,8 @@ describe("the project's reads answer the same on 26.9 and 18.16", () => {
 
   it("stores identical rows, materialized hashes included, and dedupes count() FINAL by event id", async () => {
     const rowsSql = `SELECT *, _tags_hash_map, _flags_hash_map, user_hash, transaction_hash
-      FROM \`${database}\`.\`errors\` FINAL ORDER BY project_id, toString(event_id)`;
+      FROM \`${database}\`.\`errors\` FINAL ORDER BY project_id, toString(event_id)
+      SETTINGS output_format_json_quote_64bit_integers = 1`;
     const stored = await both((s) => queryRows<Record<string, unknown>>(s.client, rowsSql));
     expect(stored.current.length).toBe(bodies.length);
     expect(normalized(stored.current)).toEqual(normalized(stored.old));
@@ -240,7 +258,7 @@ describe("the project's reads answer the same on 26.9 and 18.16", () => {
     let cursor: string | undefined;
     const walked: string[] = [];
     do {
-      const params = { projectId: BUSY_PROJECT, limit: 1, cursor, since: new Date(1_767_000_300_000) };
+      const params = { projectId: BUSY_PROJECT, limit: 1, cursor, since: new Date((BASE_S + 300) * 1000) };
       const pages = await both((s) => listIssues(s.sink, params));
       expect(pages.current).toEqual(pages.old);
       walked.push(...pages.current.items.map((issue) => issue.id));

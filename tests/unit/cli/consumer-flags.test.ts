@@ -135,7 +135,7 @@ describe("consumer settings precedence", () => {
         parseRun("relay-intake", "--consumer-group", "x", "--max-batch-size", "5", "--disable-dlq").flags,
       ),
     );
-    expect(settings).toMatchObject({ groupId: "x", maxBatchSize: 5, maxBatchTimeMs: 1000 });
+    expect(settings).toMatchObject({ groupId: "x", maxBatchSize: 5, maxBatchTimeMs: 100 });
     expect(settings.dlq.size).toBe(0);
   });
 
