@@ -85,13 +85,16 @@ function fixtureBodies(): InsertBody[] {
   }));
 }
 
-/** Events of the busy project: 4 groups, 3 events a second, users and environments varying. */
+/**
+ * Events of the busy project: 4 groups, 8 events a minute (so two events of a group share a
+ * timestamp and paging must break the tie by event id), users and environments varying.
+ */
 function busyBodies(): InsertBody[] {
   const base = fixtureBody("error-with-threads");
   const data = base.data as Record<string, unknown>;
   return Array.from({ length: 36 }, (_, i) => {
     const group = GROUPS[i % GROUPS.length] as number;
-    const second = BASE_S + Math.floor(i / 3) * 60;
+    const second = BASE_S + Math.floor(i / 8) * 60;
     return {
       ...base,
       project_id: BUSY_PROJECT,
@@ -258,7 +261,7 @@ describe("the project's reads answer the same on 26.9 and 18.16", () => {
     let cursor: string | undefined;
     const walked: string[] = [];
     do {
-      const params = { projectId: BUSY_PROJECT, limit: 1, cursor, since: new Date((BASE_S + 300) * 1000) };
+      const params = { projectId: BUSY_PROJECT, limit: 1, cursor, since: new Date((BASE_S + 120) * 1000) };
       const pages = await both((s) => listIssues(s.sink, params));
       expect(pages.current).toEqual(pages.old);
       walked.push(...pages.current.items.map((issue) => issue.id));

@@ -91,6 +91,16 @@ describe("stack-trace rule literal index", () => {
     expect(appValues(computeGrouping(pythonEvent(asFunction), rules))).toContain("tools");
   });
 
+  it("remembers glob answers per value without mixing values up", () => {
+    const rules = settings("function:handle_* -group");
+    const names = ["handle_a", "handlex", "handle_a", "Handle_B", "handlex", "other"];
+    const kept = names.map((name) => {
+      const frames = [...FRAMES.slice(0, 2), { function: name, module: "app.x", in_app: true }];
+      return appValues(computeGrouping(pythonEvent(frames), rules)).includes(name);
+    });
+    expect(kept).toEqual([false, true, false, false, true, true]);
+  });
+
   it("lets a category set by an earlier rule enable a later category rule in one pass", () => {
     const rules = settings("module:app.views category=glue\ncategory:glue -app");
     const result = computeGrouping(pythonEvent(FRAMES), rules);
