@@ -122,12 +122,14 @@ describe("the pipeline under faults", () => {
     // Let the stream establish itself before the first fault.
     await waitForSent(stream, Math.min(EVENTS / 20, 5000));
     if (faults.has("sigkill")) Object.assign(recovery, await sigkillEach(pipeline, SEED));
+    // Early, so the broker restart lands while Relay is still producing (the later faults
+    // together outlast the stream at the default rate).
+    if (faults.has("kafka-restart")) recovery["kafka-restart"] = await restartKafka(pipeline);
     if (faults.has("rebalance")) recovery.rebalance = await rebalance(pipeline, "grouping");
     if (faults.has("clickhouse-stop")) recovery["clickhouse-stop"] = await stopClickHouse(pipeline);
     if (faults.has("redis-restart")) recovery["redis-restart"] = await restartRedis(pipeline);
     if (faults.has("redis-restart-eager"))
       recovery["redis-restart-eager"] = await restartRedis(pipeline, true);
-    if (faults.has("kafka-restart")) recovery["kafka-restart"] = await restartKafka(pipeline);
     const faultsDoneAt = Date.now();
 
     await stream.done;
