@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { describeOptions } from "../config/options.ts";
+import { describeOptions, optionsMarkdownTable } from "../config/options.ts";
 import { createConsumerCommand } from "./commands/consumer.ts";
 import { createDebugDecodeCommand } from "./commands/debug-decode.ts";
 import { createDebugGroupCommand } from "./commands/debug-group.ts";
@@ -38,8 +38,13 @@ export function buildProgram(): Command {
     .command("options")
     .description("List every option with its environment variable and default.")
     .option("--json", "print JSON instead of a table")
-    .action((flags: { json?: boolean }) => {
+    .option("--markdown", "print the README's Markdown table")
+    .action((flags: { json?: boolean; markdown?: boolean }) => {
       const rows = describeOptions();
+      if (flags.markdown) {
+        process.stdout.write(optionsMarkdownTable());
+        return;
+      }
       if (flags.json) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         return;

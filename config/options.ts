@@ -606,6 +606,17 @@ export function loadOptions(
   return Object.freeze(resolved) as Options;
 }
 
+/** The README's options table, exactly as README.md carries it (a unit test compares). */
+export function optionsMarkdownTable(): string {
+  const escape = (text: string): string => text.replaceAll("|", "\\|");
+  const lines = ["| option | environment variable | default | meaning |", "|---|---|---|---|"];
+  for (const row of describeOptions()) {
+    const fallback = row.default === "" ? "" : `\`${escape(row.default)}\``;
+    lines.push(`| ${row.name} | \`${row.env}\` | ${fallback} | ${escape(row.help)} |`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 /** Rows for the README's options table and `ingest options`. */
 export function describeOptions(): ReadonlyArray<{
   name: OptionName;

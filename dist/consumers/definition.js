@@ -1,0 +1,1 @@
+//# sourceMappingURL=definition.js.map

@@ -1,0 +1,1 @@
+//# sourceMappingURL=insert-body.js.map

@@ -1,0 +1,1 @@
+//# sourceMappingURL=codec.js.map
