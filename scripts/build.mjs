@@ -155,9 +155,16 @@ export async function build() {
     else writeFileSync(target, replacement);
   }
   writeFileSync(join(next, FINGERPRINT_FILE), `${fingerprint}\n`);
-  // Swapped in whole: a process starting meanwhile sees the old dist/ or the new one.
-  rmSync(DIST, { recursive: true, force: true });
+  // Swapped in whole with two renames: a process starting meanwhile (or a running one
+  // loading a worker module late) sees the old dist/ or the new one, never a half-built one.
+  const old = `${DIST}.old-${process.pid}`;
+  try {
+    renameSync(DIST, old);
+  } catch (error) {
+    if (error.code !== "ENOENT") throw error;
+  }
   renameSync(next, DIST);
+  rmSync(old, { recursive: true, force: true });
   return { files: code.length, copied: copied.length, ms: performance.now() - started };
 }
 
