@@ -155,16 +155,28 @@ export class KafkaConsumer implements Consumer {
 
   async poll(timeoutMs = 1000): Promise<BrokerValue<KafkaPayload> | null> {
     this.assertOpen("poll");
-    const deadline = Date.now() + timeoutMs;
+    // The hot path (records buffered, nothing to do) stays free of extra awaits and clocks.
+    let deadline = 0;
     for (;;) {
-      // The hot path (records buffered, nothing to do) stays free of extra awaits.
       if (this.hasPendingWork()) await this.runPendingWork();
       const record = this.take();
       if (record) return record;
-      const remaining = deadline - Date.now();
+      const now = Date.now();
+      if (deadline === 0) deadline = now + timeoutMs;
+      const remaining = deadline - now;
       if (remaining <= 0) return null;
       await this.sleep(remaining);
     }
+  }
+
+  /**
+   * The processor's synchronous fast path: a buffered record when nothing (rebalance
+   * callback, seek check, deferred commit, failure) has to run first; else undefined, and
+   * `poll` does that work.
+   */
+  pollBuffered(): BrokerValue<KafkaPayload> | undefined {
+    if (this.isClosed || this.hasPendingWork()) return undefined;
+    return this.take() ?? undefined;
   }
 
   pause(partitions: Iterable<Partition>): void {

@@ -107,24 +107,11 @@ const perFilePlugin = {
  */
 const MODULE_URL = /new URL\((["'])(\.\.?\/[^"']*)\.ts\1,\s*import\.meta\.url\)/g;
 
-export async function build() {
-  const started = performance.now();
-  // Taken before reading any source: an edit made during the build leaves dist/ stale.
-  const fingerprint = sourceFingerprint();
-  const { build: esbuild } = await import("esbuild");
-  const code = [];
-  const copied = [];
-  for (const { path, directory } of sourceEntries()) {
-    if (directory || BUILD_INPUTS.includes(path) || SKIPPED.test(path)) continue;
-    if (path.endsWith(".ts")) code.push(path);
-    else copied.push(path);
-  }
-  const next = `${DIST}.next-${process.pid}`;
-  rmSync(next, { recursive: true, force: true });
-  const result = await esbuild({
+async function compile(esbuild, entryPoints, outdir, logLevel) {
+  const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: code,
-    outdir: next,
+    entryPoints,
+    outdir,
     outbase: ".",
     bundle: true,
     plugins: [
@@ -135,7 +122,13 @@ export async function build() {
           build.onLoad({ filter: /\.ts$/ }, async (args) => {
             const { readFile } = await import("node:fs/promises");
             const text = await readFile(args.path, "utf8");
-            return { contents: text.replace(MODULE_URL, (_, q, path) => `new URL(${q}${path}.js${q}, import.meta.url)`), loader: "ts" };
+            return {
+              contents: text.replace(
+                MODULE_URL,
+                (_, q, path) => `new URL(${q}${path}.js${q}, import.meta.url)`,
+              ),
+              loader: "ts",
+            };
           });
         },
       },
@@ -144,9 +137,39 @@ export async function build() {
     platform: "node",
     target: "node20",
     sourcemap: "linked",
-    logLevel: "warning",
+    logLevel,
   });
   if (result.errors.length > 0) throw new Error(`esbuild failed with ${result.errors.length} errors`);
+}
+
+/**
+ * Builds dist/ and returns what it built. `logLevel: "silent"` leaves reporting compile
+ * errors to the caller (the launcher falls back to tsx, which reports them itself).
+ */
+export async function build({ logLevel = "warning" } = {}) {
+  const started = performance.now();
+  // Taken before reading any source: an edit made during the build leaves dist/ stale.
+  const fingerprint = sourceFingerprint();
+  const code = [];
+  const copied = [];
+  for (const { path, directory } of sourceEntries()) {
+    if (directory || BUILD_INPUTS.includes(path) || SKIPPED.test(path)) continue;
+    if (path.endsWith(".ts")) code.push(path);
+    else copied.push(path);
+  }
+  const next = `${DIST}.next-${process.pid}`;
+  rmSync(next, { recursive: true, force: true });
+  const esbuild = await import("esbuild");
+  try {
+    await compile(esbuild, code, next, logLevel);
+  } catch (error) {
+    rmSync(next, { recursive: true, force: true });
+    throw error;
+  } finally {
+    // The esbuild service is a child process: left running, it would sit beside a
+    // consumer that rebuilt dist/ at start for as long as the consumer runs.
+    await esbuild.stop();
+  }
   for (const path of copied) {
     const target = join(next, path);
     mkdirSync(dirname(target), { recursive: true });
@@ -163,12 +186,20 @@ export async function build() {
   } catch (error) {
     if (error.code !== "ENOENT") throw error;
   }
-  renameSync(next, DIST);
+  try {
+    renameSync(next, DIST);
+  } catch (error) {
+    // Another process's build landed between the two renames: from the same sources.
+    if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+    rmSync(next, { recursive: true, force: true });
+  }
   rmSync(old, { recursive: true, force: true });
-  return { files: code.length, copied: copied.length, ms: performance.now() - started };
+  return { fingerprint, files: code.length, copied: copied.length, ms: performance.now() - started };
 }
 
 if (process.argv[1] !== undefined && relative(process.argv[1], fileURLToPath(import.meta.url)) === "") {
   const { files, copied, ms } = await build();
-  console.error(`build: ${files} modules and ${copied} data files to ${relative(ROOT, DIST)}/ in ${Math.round(ms)} ms`);
+  console.error(
+    `build: ${files} modules and ${copied} data files to ${relative(ROOT, DIST)}/ in ${Math.round(ms)} ms`,
+  );
 }

@@ -335,7 +335,7 @@ interface Combined {
 // Each alternative is one plain capture group (their sources have none of their own), so the
 // replacer finds the alternative by position without V8 building a named-groups object.
 // Bounded: a flood of unusual messages recompiles regexes, it does not grow the heap.
-const COMBINED_CACHE_LIMIT = 512;
+const COMBINED_CACHE_LIMIT = 128;
 const combinedBySource = new Map<string, Combined>();
 const combinedByFeatures = new Map<number, Combined>();
 

@@ -106,6 +106,95 @@ function scanJson(value: unknown, levels: number, limit: number): number {
   return cost;
 }
 
+/**
+ * Upper bound of the bytes Relay's walk charges for unset struct fields below a value of type
+ * `ty` (one per declared field); infinite where structs repeat (lists or maps of structs).
+ */
+const slackOfDef = new WeakMap<StructDef, number>();
+function structSlack(def: StructDef): number {
+  const known = slackOfDef.get(def);
+  if (known !== undefined) return known;
+  slackOfDef.set(def, Number.POSITIVE_INFINITY);
+  let slack = def.fields.length;
+  for (const field of def.fields) slack += tySlack(field.ty);
+  slackOfDef.set(def, slack);
+  return slack;
+}
+
+function tySlack(ty: Ty): number {
+  switch (ty.k) {
+    case "struct":
+      return structSlack(ty.def);
+    case "array":
+    case "object":
+    case "values":
+      return tySlack(ty.item) === 0 && ty.item.k !== "struct" ? 0 : Number.POSITIVE_INFINITY;
+    case "contexts":
+      return Number.POSITIVE_INFINITY;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Like `scanJson`, but also gives up (-1) on unset members below the root, which a budgeted walk
+ * would print as null; unset members of the root itself are skipped when `rootIsStruct`.
+ */
+function boundedCost(value: unknown, levels: number, limit: number, rootIsStruct: boolean): number {
+  if (typeof value !== "object" || value === null) return 0;
+  if (levels <= 1) return -1;
+  let cost = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (item === undefined) return -1;
+      cost += flatSize(item) + 1;
+      if (typeof item === "object" && item !== null) {
+        const inner = boundedCost(item, levels - 1, limit - cost, false);
+        if (inner < 0) return -1;
+        cost += inner;
+      }
+      if (cost > limit) return -1;
+    }
+    return cost;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = (value as JsonObject)[key];
+    if (item === undefined) {
+      if (rootIsStruct) continue;
+      return -1;
+    }
+    cost += flatSize(item) + 1;
+    if (typeof item === "object" && item !== null) {
+      const inner = boundedCost(item, levels - 1, limit - cost, false);
+      if (inner < 0) return -1;
+      cost += inner;
+    }
+    if (cost > limit) return -1;
+  }
+  return cost;
+}
+
+/**
+ * True when a budget opened on `value` (outside any other budget) can never run out: every
+ * container stays above the last allowed level and the most the walk can charge (flat sizes of
+ * all descendants plus one byte per unset struct field) stays below the byte limit. The walk
+ * then changes nothing a walk without the budget would not, so the budget can be skipped.
+ */
+function fitsBag(value: unknown, slack: number, bag: Bag, itemBag: Bag | undefined): boolean {
+  if (!Number.isFinite(slack)) return false;
+  const bytes = Math.min(bag.bytes ?? Number.MAX_SAFE_INTEGER, itemBag?.bytes ?? Number.MAX_SAFE_INTEGER);
+  const levels = Math.min(
+    bag.depth ?? Number.MAX_SAFE_INTEGER,
+    itemBag?.depth === undefined ? Number.MAX_SAFE_INTEGER : itemBag.depth + 1,
+  );
+  const limit = bytes - slack - 1;
+  if (limit < 0) return false;
+  const cost = boundedCost(value, levels, limit, slack > 0);
+  return cost >= 0 && cost + slack < bytes;
+}
+
 export class Finisher {
   private readonly bags: BagState[] = [];
   private readonly path: PathSegment[] = [];
@@ -180,7 +269,14 @@ export class Finisher {
   ): unknown {
     let pushed = 0;
     if (this.trimming) {
-      if (field?.bag !== undefined) {
+      if (
+        field?.bag !== undefined &&
+        !(
+          this.bags.length === 0 &&
+          extraBag === undefined &&
+          fitsBag(value, tySlack(field.ty), field.bag, field.itemBag)
+        )
+      ) {
         this.bags.push({ maxDepth: field.bag.depth, at: depth, remaining: field.bag.bytes });
         pushed++;
       }
@@ -426,10 +522,13 @@ export class Finisher {
       const type = typeof context.type === "string" ? context.type : key;
       const def = CONTEXT_DEFS.get(type);
       const bag = contextBag(type);
-      if (this.trimming) this.bags.push({ maxDepth: bag.depth, at: depth + 1, remaining: bag.bytes });
+      const budgeted =
+        this.trimming &&
+        !(this.bags.length === 0 && fitsBag(context, def === undefined ? 0 : structSlack(def), bag, undefined));
+      if (budgeted) this.bags.push({ maxDepth: bag.depth, at: depth + 1, remaining: bag.bytes });
       if (def !== undefined) this.finishStruct(context, def, depth + 1, child);
       else this.finishOtherContext(context, depth + 1, child);
-      if (this.trimming) this.bags.pop();
+      if (budgeted) this.bags.pop();
       this.path.pop();
     }
   }

@@ -102,15 +102,26 @@ var KafkaConsumer = class {
   }
   async poll(timeoutMs = 1e3) {
     this.assertOpen("poll");
-    const deadline = Date.now() + timeoutMs;
+    let deadline = 0;
     for (; ; ) {
       if (this.hasPendingWork()) await this.runPendingWork();
       const record = this.take();
       if (record) return record;
-      const remaining = deadline - Date.now();
+      const now = Date.now();
+      if (deadline === 0) deadline = now + timeoutMs;
+      const remaining = deadline - now;
       if (remaining <= 0) return null;
       await this.sleep(remaining);
     }
+  }
+  /**
+   * The processor's synchronous fast path: a buffered record when nothing (rebalance
+   * callback, seek check, deferred commit, failure) has to run first; else undefined, and
+   * `poll` does that work.
+   */
+  pollBuffered() {
+    if (this.isClosed || this.hasPendingWork()) return void 0;
+    return this.take() ?? void 0;
   }
   pause(partitions) {
     this.assertOpen("pause");

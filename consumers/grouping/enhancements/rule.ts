@@ -44,8 +44,9 @@ function globTest(pattern: string, pathLike: boolean): (value: string, lower: st
 
 // Glob results by value, per matcher: frames repeat across events (the same paths, modules
 // and functions), and a map lookup is cheaper than a regex run, or two for path-like fields.
-// Bounded: past the limit the memo starts over rather than growing with every new value.
-const MEMO_LIMIT = 4096;
+// Bounded small: a rule set has hundreds of matchers and each entry keeps its value string
+// alive; past the limit the memo starts over rather than growing with every new value.
+const MEMO_LIMIT = 256;
 
 function memoized(compute: (value: string) => boolean): (value: string) => boolean {
   const memo = new Map<string, boolean>();

@@ -266,7 +266,7 @@ for (const alternative of ALTERNATIVES) {
 var REPLACERS = new Map(
   PATTERNS.flatMap((p) => p.replace ? [[p.name, p.replace]] : [])
 );
-var COMBINED_CACHE_LIMIT = 512;
+var COMBINED_CACHE_LIMIT = 128;
 var combinedBySource = /* @__PURE__ */ new Map();
 var combinedByFeatures = /* @__PURE__ */ new Map();
 function combinedFor(features) {

@@ -65,6 +65,77 @@ function scanJson(value, levels, limit) {
   }
   return cost;
 }
+var slackOfDef = /* @__PURE__ */ new WeakMap();
+function structSlack(def) {
+  const known = slackOfDef.get(def);
+  if (known !== void 0) return known;
+  slackOfDef.set(def, Number.POSITIVE_INFINITY);
+  let slack = def.fields.length;
+  for (const field of def.fields) slack += tySlack(field.ty);
+  slackOfDef.set(def, slack);
+  return slack;
+}
+function tySlack(ty) {
+  switch (ty.k) {
+    case "struct":
+      return structSlack(ty.def);
+    case "array":
+    case "object":
+    case "values":
+      return tySlack(ty.item) === 0 && ty.item.k !== "struct" ? 0 : Number.POSITIVE_INFINITY;
+    case "contexts":
+      return Number.POSITIVE_INFINITY;
+    default:
+      return 0;
+  }
+}
+function boundedCost(value, levels, limit, rootIsStruct) {
+  if (typeof value !== "object" || value === null) return 0;
+  if (levels <= 1) return -1;
+  let cost = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (item === void 0) return -1;
+      cost += flatSize(item) + 1;
+      if (typeof item === "object" && item !== null) {
+        const inner = boundedCost(item, levels - 1, limit - cost, false);
+        if (inner < 0) return -1;
+        cost += inner;
+      }
+      if (cost > limit) return -1;
+    }
+    return cost;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const item = value[key];
+    if (item === void 0) {
+      if (rootIsStruct) continue;
+      return -1;
+    }
+    cost += flatSize(item) + 1;
+    if (typeof item === "object" && item !== null) {
+      const inner = boundedCost(item, levels - 1, limit - cost, false);
+      if (inner < 0) return -1;
+      cost += inner;
+    }
+    if (cost > limit) return -1;
+  }
+  return cost;
+}
+function fitsBag(value, slack, bag, itemBag) {
+  if (!Number.isFinite(slack)) return false;
+  const bytes = Math.min(bag.bytes ?? Number.MAX_SAFE_INTEGER, itemBag?.bytes ?? Number.MAX_SAFE_INTEGER);
+  const levels = Math.min(
+    bag.depth ?? Number.MAX_SAFE_INTEGER,
+    itemBag?.depth === void 0 ? Number.MAX_SAFE_INTEGER : itemBag.depth + 1
+  );
+  const limit = bytes - slack - 1;
+  if (limit < 0) return false;
+  const cost = boundedCost(value, levels, limit, slack > 0);
+  return cost >= 0 && cost + slack < bytes;
+}
 var Finisher = class {
   constructor(meta, trimming) {
     this.meta = meta;
@@ -122,7 +193,7 @@ var Finisher = class {
   visit(value, ty, field, depth, entered, node, extraBag) {
     let pushed = 0;
     if (this.trimming) {
-      if (field?.bag !== void 0) {
+      if (field?.bag !== void 0 && !(this.bags.length === 0 && extraBag === void 0 && fitsBag(value, tySlack(field.ty), field.bag, field.itemBag))) {
         this.bags.push({ maxDepth: field.bag.depth, at: depth, remaining: field.bag.bytes });
         pushed++;
       }
@@ -342,10 +413,11 @@ var Finisher = class {
       const type = typeof context.type === "string" ? context.type : key;
       const def = CONTEXT_DEFS.get(type);
       const bag = contextBag(type);
-      if (this.trimming) this.bags.push({ maxDepth: bag.depth, at: depth + 1, remaining: bag.bytes });
+      const budgeted = this.trimming && !(this.bags.length === 0 && fitsBag(context, def === void 0 ? 0 : structSlack(def), bag, void 0));
+      if (budgeted) this.bags.push({ maxDepth: bag.depth, at: depth + 1, remaining: bag.bytes });
       if (def !== void 0) this.finishStruct(context, def, depth + 1, child);
       else this.finishOtherContext(context, depth + 1, child);
-      if (this.trimming) this.bags.pop();
+      if (budgeted) this.bags.pop();
       this.path.pop();
     }
   }

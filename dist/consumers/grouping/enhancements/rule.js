@@ -20,7 +20,7 @@ function globTest(pattern, pathLike) {
   if (needle === "") return (value) => regex.test(value);
   return (value, lower) => lower.includes(needle) && regex.test(value);
 }
-var MEMO_LIMIT = 4096;
+var MEMO_LIMIT = 256;
 function memoized(compute) {
   const memo = /* @__PURE__ */ new Map();
   return (value) => {
