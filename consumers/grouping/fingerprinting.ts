@@ -98,7 +98,8 @@ export function createFingerprintMatcher(
   pattern: string,
   negated: boolean,
 ): FingerprintMatcher {
-  const key = rawKey.startsWith("tags.") ? rawKey : MATCHER_KEYS[rawKey];
+  const known = Object.hasOwn(MATCHER_KEYS, rawKey) ? MATCHER_KEYS[rawKey] : undefined;
+  const key = rawKey.startsWith("tags.") ? rawKey : known;
   if (key === undefined) throw new UnknownFingerprintMatcher(rawKey);
   const matchType = matchTypeOf(key);
   const pathPattern = pattern.replaceAll("\\", "/");

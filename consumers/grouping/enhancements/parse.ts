@@ -254,7 +254,8 @@ class LineParser {
     } else {
       while (!this.atEnd() && IDENT_CHAR.test(this.peek()!)) type += this.chars[this.pos++];
     }
-    const spec = MATCHER_TYPES[type];
+    // Rule text is project input: `constructor:` must be an unknown matcher, not Object's.
+    const spec = Object.hasOwn(MATCHER_TYPES, type) ? MATCHER_TYPES[type] : undefined;
     if (spec === undefined)
       this.fail("unknown_matcher", `unknown matcher '${type}'`, negated ? start + 1 : start);
     this.pos++; // ':'

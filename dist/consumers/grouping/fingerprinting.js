@@ -57,7 +57,8 @@ var UnknownFingerprintMatcher = class extends Error {
   key;
 };
 function createFingerprintMatcher(rawKey, pattern, negated) {
-  const key = rawKey.startsWith("tags.") ? rawKey : MATCHER_KEYS[rawKey];
+  const known = Object.hasOwn(MATCHER_KEYS, rawKey) ? MATCHER_KEYS[rawKey] : void 0;
+  const key = rawKey.startsWith("tags.") ? rawKey : known;
   if (key === void 0) throw new UnknownFingerprintMatcher(rawKey);
   const matchType = matchTypeOf(key);
   const pathPattern = pattern.replaceAll("\\", "/");

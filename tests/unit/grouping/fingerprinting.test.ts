@@ -119,6 +119,16 @@ describe("server-side fingerprint rules", () => {
     ]);
   });
 
+  it("reports matchers named like Object.prototype members as unknown, without throwing", () => {
+    const result = parseFingerprintRules("constructor:A -> a\ntoString:B -> b\n");
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => [e.reason, e.line, e.column])).toEqual([
+      ["unknown_matcher", 1, 1],
+      ["unknown_matcher", 2, 1],
+    ]);
+  });
+
   it("round-trips Sentry's JSON rule form through the text syntax", () => {
     const text = fingerprintRulesJsonToText([
       {

@@ -62,6 +62,9 @@ const MALFORMED: ReadonlyArray<readonly [string, RuleSyntaxReason, number, numbe
   ["function:foo", "expected_action", 1, 13],
   ["+app", "expected_matcher", 1, 1],
   ["funtion:foo +app", "unknown_matcher", 1, 1],
+  // Names of Object.prototype members are unknown matchers too, not lookups that succeed.
+  ["constructor:foo +app", "unknown_matcher", 1, 1],
+  ["__proto__:foo -group", "unknown_matcher", 1, 1],
   ["function: +app", "expected_argument", 1, 10],
   ['function:"foo +app', "unterminated_quote", 1, 10],
   ["app:maybe +app", "invalid_app_value", 1, 5],

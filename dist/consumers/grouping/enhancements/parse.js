@@ -149,7 +149,7 @@ var LineParser = class {
     } else {
       while (!this.atEnd() && IDENT_CHAR.test(this.peek())) type += this.chars[this.pos++];
     }
-    const spec = MATCHER_TYPES[type];
+    const spec = Object.hasOwn(MATCHER_TYPES, type) ? MATCHER_TYPES[type] : void 0;
     if (spec === void 0)
       this.fail("unknown_matcher", `unknown matcher '${type}'`, negated ? start + 1 : start);
     this.pos++;
