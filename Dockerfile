@@ -14,8 +14,10 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-# tsx is a runtime dependency: the sources run as TypeScript, there is no build step.
-RUN npm ci --omit=dev \
+# Dependencies only: dist/ is compiled in the runtime stage, once the sources are there
+# (esbuild comes with tsx, a runtime dependency: bin/ingest.mjs falls back to it).
+RUN npm pkg delete scripts.prepare \
+  && npm ci --omit=dev \
   && npm cache clean --force
 
 # --- runtime ------------------------------------------------------------------------------
@@ -28,9 +30,11 @@ RUN groupadd --system --gid 10001 ingest \
 COPY --from=deps /app/node_modules ./node_modules
 # What is left out (tests, benchmarks, docs, scripts, git) is listed in .dockerignore.
 COPY . .
-# Sources stay root-owned and read-only for the service user; only .cache (embedded
-# SQLite, attachment files) is writable.
-RUN chmod 0755 bin/ingest.mjs \
+# Sources and dist/ stay root-owned and read-only for the service user; only .cache
+# (embedded SQLite, attachment files) is writable. `ingest` runs dist/ (no TypeScript
+# loader in the process) as long as it matches the sources, which nothing changes here.
+RUN node scripts/build.mjs \
+  && chmod 0755 bin/ingest.mjs \
   && ln -s /app/bin/ingest.mjs /usr/local/bin/ingest \
   && mkdir -p /app/.cache \
   && chown ingest:ingest /app/.cache

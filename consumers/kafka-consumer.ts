@@ -3,15 +3,11 @@ import type { Logger } from "../observability/logger.ts";
 import { ConsumerError, InvalidStateError, OffsetOutOfRange } from "../pipelines/errors.ts";
 import { type BrokerValue, type KafkaPayload, Partition, type Topic } from "../pipelines/types.ts";
 import { KafkaAdmin } from "../producers/kafka-admin.ts";
-import {
-  createKafkaClient,
-  isBrokerUnavailable,
-  type KafkaClientConfig,
-  kafkaErrorType,
-} from "../producers/kafka-client.ts";
+import { createKafkaClient, type KafkaClientConfig } from "../producers/kafka-client.ts";
 import { type KafkaConsumerConfig, type SessionTimings, sessionTimings } from "./kafka-consumer-config.ts";
 import { FetchBuffer } from "./kafka-fetch-buffer.ts";
-import { GroupRestarting, type GroupSessionHandlers, KafkaGroupSession } from "./kafka-group-session.ts";
+import { type GroupSessionHandlers, KafkaGroupSession } from "./kafka-group-session.ts";
+import { KafkaOffsetCommitter } from "./kafka-offset-committer.ts";
 import { checkSeekTarget, StartOffsets } from "./kafka-offset-reset.ts";
 import type { Consumer, SubscribeCallbacks } from "./types.ts";
 
@@ -38,17 +34,8 @@ import type { Consumer, SubscribeCallbacks } from "./types.ts";
 
 export { type KafkaConsumerConfig, kafkaConsumerConfig } from "./kafka-consumer-config.ts";
 
-/** Commit errors that mean the partitions are (being) taken away: redelivery, not a crash. */
-const MEMBERSHIP_LOST = new Set([
-  "REBALANCE_IN_PROGRESS",
-  "ILLEGAL_GENERATION",
-  "UNKNOWN_MEMBER_ID",
-  "GroupRestarting",
-]);
 /** While eachBatch waits for buffer space it heartbeats this often (kafkajs rate-limits it). */
 const WAIT_HEARTBEAT_MS = 1000;
-/** A commit deferred because the cluster was unavailable is tried again after this long. */
-const COMMIT_RETRY_MS = 1000;
 /**
  * kafkajs restarts a crashed consumer (broker unreachable, coordinator moved) and rejoins by
  * itself, forever. A member that has not rejoined this long after such a crash consumes
@@ -70,6 +57,7 @@ export class KafkaConsumer implements Consumer {
   private readonly buffer: FetchBuffer;
   private readonly timings: SessionTimings;
   private readonly handlers: GroupSessionHandlers;
+  private readonly committer: KafkaOffsetCommitter;
 
   private subscription: { topics: Topic[]; callbacks: SubscribeCallbacks } | null = null;
   private subscriptionChanged = false;
@@ -80,7 +68,6 @@ export class KafkaConsumer implements Consumer {
   private readonly working = new Map<Partition, number>();
   /** Next offset we expect kafkajs to deliver per partition; earlier records are dropped. */
   private readonly fetchPosition = new Map<Partition, number>();
-  private readonly staged = new Map<Partition, number>();
   private readonly userPaused = new Set<Partition>();
   /** Sought partitions stay paused in kafkajs until `poll` checked the target is in range. */
   private readonly seekPending = new Set<Partition>();
@@ -89,10 +76,6 @@ export class KafkaConsumer implements Consumer {
   private revocation: RevocationRequest | null = null;
   /** Bumped on every join; an assignment resolved for an older one is abandoned. */
   private generation = 0;
-  private membershipLost = false;
-  /** A deferred commit (see commitOffsets) is due again: poll() retries it. */
-  private commitRetryDue = false;
-  private commitRetryTimer: NodeJS.Timeout | undefined;
   /** Runs from a kafkajs crash until the rejoin that follows it (see REJOIN_BOUND_MS). */
   private rejoinTimer: NodeJS.Timeout | undefined;
   private fatal: Error | null = null;
@@ -117,6 +100,12 @@ export class KafkaConsumer implements Consumer {
       config.strictOffsetReset,
     );
     this.timings = sessionTimings(config);
+    this.committer = new KafkaOffsetCommitter({
+      logger: deps.logger,
+      session: () => this.session,
+      isAssigned: (p) => this.working.has(p),
+      wake: () => this.notify(),
+    });
     this.handlers = {
       beforeJoin: (session) => this.beforeJoin(session),
       onJoin: (session, memberId, partitions) => this.onJoin(session, memberId, partitions),
@@ -226,64 +215,12 @@ export class KafkaConsumer implements Consumer {
   }
 
   stageOffsets(offsets: ReadonlyMap<Partition, number>): void {
-    for (const [p, offset] of offsets) this.staged.set(p, offset);
+    this.committer.stage(offsets);
   }
 
   async commitOffsets(): Promise<Map<Partition, number>> {
     this.assertOpen("commitOffsets");
-    if (this.staged.size === 0) return new Map();
-    for (const p of this.staged.keys()) {
-      if (!this.working.has(p)) throw new ConsumerError(`cannot commit ${p.key}: partition is not assigned`);
-    }
-    const offsets = new Map(this.staged);
-    this.staged.clear();
-    const session = this.session;
-    if (!session || this.membershipLost) {
-      this.logger.warn({ partitions: offsets.size }, "kafka.consumer.commit_dropped");
-      return new Map();
-    }
-    try {
-      await session.commit(offsets);
-    } catch (error) {
-      const type = error instanceof GroupRestarting ? error.name : kafkaErrorType(error);
-      if (type !== undefined && MEMBERSHIP_LOST.has(type)) {
-        // The group moved on; whoever owns these partitions next re-reads from the last
-        // successful commit (at-least-once).
-        this.membershipLost = true;
-        this.logger.warn({ reason: type, partitions: offsets.size }, "kafka.consumer.commit_rejected");
-        return new Map();
-      }
-      if (isBrokerUnavailable(error) && session === this.session) {
-        this.deferCommit(offsets, error);
-        return new Map();
-      }
-      throw new ConsumerError("offset commit failed", { cause: error });
-    }
-    return offsets;
-  }
-
-  /**
-   * The cluster is unavailable (a broker restarting, the coordinator moving) and kafkajs's
-   * retries ran out first. Crashing would turn an outage of seconds into a lost process;
-   * instead the offsets go back to staging (behind anything staged meanwhile) and poll()
-   * tries again shortly. Nothing is lost: until a commit succeeds, the group's committed
-   * offsets stay behind what was processed, so a rebalance meanwhile redelivers
-   * (at-least-once). If membership was lost meanwhile, the retry is dropped as usual.
-   */
-  private deferCommit(offsets: ReadonlyMap<Partition, number>, error: unknown): void {
-    for (const [p, offset] of offsets) {
-      if (!this.staged.has(p) && this.working.has(p)) this.staged.set(p, offset);
-    }
-    this.logger.warn(
-      { partitions: offsets.size, retryInMs: COMMIT_RETRY_MS, err: error },
-      "kafka.consumer.commit_deferred",
-    );
-    if (this.commitRetryTimer !== undefined) return;
-    this.commitRetryTimer = setTimeout(() => {
-      this.commitRetryTimer = undefined;
-      this.commitRetryDue = true;
-      this.notify();
-    }, COMMIT_RETRY_MS);
+    return await this.committer.commit();
   }
 
   close(timeoutMs = 10_000): Promise<void> {
@@ -302,7 +239,7 @@ export class KafkaConsumer implements Consumer {
       this.revocation !== null ||
       this.pendingAssignment !== null ||
       this.seekPending.size > 0 ||
-      this.commitRetryDue
+      this.committer.retryDue
     );
   }
 
@@ -323,11 +260,7 @@ export class KafkaConsumer implements Consumer {
     if (this.revocation) await this.revoke();
     if (this.pendingAssignment) await this.assign(this.pendingAssignment);
     if (this.seekPending.size > 0) await this.checkSeeks();
-    if (this.commitRetryDue) {
-      this.commitRetryDue = false;
-      // Still unavailable: deferred again. Revoked meanwhile: nothing staged is left.
-      if (this.staged.size > 0) await this.commitOffsets();
-    }
+    if (this.committer.retryDue) await this.committer.retry();
   }
 
   private take(): BrokerValue<KafkaPayload> | null {
@@ -365,10 +298,8 @@ export class KafkaConsumer implements Consumer {
         await this.session?.callbacks.onRevoke?.(partitions);
       }
     } finally {
-      for (const p of partitions) {
-        this.staged.delete(p);
-        this.fetchPosition.delete(p);
-      }
+      this.committer.forget(partitions);
+      for (const p of partitions) this.fetchPosition.delete(p);
       this.working.clear();
       this.userPaused.clear();
       this.seekPending.clear();
@@ -390,7 +321,7 @@ export class KafkaConsumer implements Consumer {
       this.fetchPosition.set(p, offset);
       session.seek(p, offset);
     }
-    this.membershipLost = false;
+    this.committer.membershipStarted();
     // Pauses do not survive reassignment (specs/arroyo.md §6.1).
     for (const p of partitions) this.syncKafkajsPause(p);
     this.logger.info(
@@ -480,7 +411,7 @@ export class KafkaConsumer implements Consumer {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         // poll() did not come round in time: rejoin anyway, drop this generation's commits.
-        this.membershipLost = true;
+        this.committer.membershipEnded();
         this.buffer.clear();
         this.logger.warn({ waitedMs: this.timings.revocationBoundMs }, "kafka.consumer.revocation_overdue");
         resolve();
@@ -506,7 +437,7 @@ export class KafkaConsumer implements Consumer {
 
   private onCrash(session: KafkaGroupSession, error: Error, restart: boolean): void {
     if (session !== this.session) return;
-    this.membershipLost = true;
+    this.committer.membershipEnded();
     this.logger.error({ err: error, restart }, "kafka.consumer.crashed");
     if (!restart) {
       this.fatal = new ConsumerError("the kafkajs consumer crashed and will not restart", { cause: error });
@@ -565,7 +496,7 @@ export class KafkaConsumer implements Consumer {
       if (this.session && this.working.size > 0) await this.revoke();
     } finally {
       this.isClosed = true;
-      clearTimeout(this.commitRetryTimer);
+      this.committer.close();
       this.notify();
       await this.stopSession(timeoutMs);
       await this.admin.close();

@@ -345,7 +345,8 @@ export function ensureTraceContext(event: JsonObject, meta: MetaTree): void {
   }
   let trace = asObject(contexts.trace);
   if (trace === undefined || trace.type !== "trace") {
-    meta.remove(["contexts", "trace"]);
+    // Most events carry no meta at all: nothing to detach then.
+    if (meta.root.children !== undefined) meta.remove(["contexts", "trace"]);
     trace = { status: "unknown", type: "trace" };
     contexts.trace = trace;
   }

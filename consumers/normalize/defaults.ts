@@ -64,8 +64,9 @@ export function normalizePlatformAndLevel(event: JsonObject): void {
 /** N21: only transactions carry measurements and breakdowns. */
 export function normalizeMeasurements(event: JsonObject, meta: MetaTree): void {
   if (event.type === "transaction") return;
-  event.measurements = undefined;
-  meta.remove(["measurements"]);
+  // Writing absent keys would only grow the event object (and change its shape).
+  if (event.measurements !== undefined) event.measurements = undefined;
+  if (meta.root.children !== undefined) meta.remove(["measurements"]);
 }
 
 /** The type Sentry assigns; only `transaction` (and user reports) may be claimed by the SDK. */
@@ -130,10 +131,11 @@ export function normalizeDefaultAttributes(event: JsonObject, meta: MetaTree, co
   const type = inferEventType(event);
   event.type = type;
   event.project = config.projectId;
-  event.key_id = config.keyId;
+  if (config.keyId !== undefined || event.key_id !== undefined) event.key_id = config.keyId;
   event.version = config.protocolVersion;
-  event.grouping_config =
-    config.groupingConfig === undefined ? undefined : groupingConfigValue(config.groupingConfig);
+  if (config.groupingConfig !== undefined || event.grouping_config !== undefined)
+    event.grouping_config =
+      config.groupingConfig === undefined ? undefined : groupingConfigValue(config.groupingConfig);
   // These are the config's values now, whatever the client sent and whatever was wrong with it.
   const rootChildren = meta.root.children;
   if (rootChildren !== undefined)

@@ -12,8 +12,11 @@ export interface EventProcessingError {
   readonly [data: string]: unknown;
 }
 
+/** Children holding errors somewhere below, in Relay's order. */
 function orderedChildren(node: MetaNode, ty: Ty | undefined, value: unknown): string[] {
-  const keys = [...(node.children?.keys() ?? [])];
+  const keys: string[] = [];
+  if (node.children !== undefined)
+    for (const [key, child] of node.children) if (hasErrorsBelow(child)) keys.push(key);
   if (keys.length <= 1) return keys;
   const def = ty?.k === "struct" ? ty.def : undefined;
   if (def !== undefined) return orderForStruct(keys, def);
@@ -87,7 +90,7 @@ function walk(
   }
   for (const key of orderedChildren(node, ty, value)) {
     const child = node.children?.get(key);
-    if (child === undefined || !hasErrorsBelow(child)) continue;
+    if (child === undefined) continue;
     walk(child, childType(ty, key, value), childValue(value, key), path === "" ? key : `${path}.${key}`, out);
   }
 }

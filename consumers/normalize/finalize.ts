@@ -136,6 +136,11 @@ function tySlack(ty: Ty): number {
   }
 }
 
+/** At least `flatSize`: short strings are charged 3 bytes per UTF-16 unit instead of counted. */
+function boundedFlatSize(value: unknown): number {
+  return typeof value === "string" && value.length <= 32 ? value.length * 3 + 2 : flatSize(value);
+}
+
 /**
  * Like `scanJson`, but also gives up (-1) on unset members below the root, which a budgeted walk
  * would print as null; unset members of the root itself are skipped when `rootIsStruct`.
@@ -148,7 +153,7 @@ function boundedCost(value: unknown, levels: number, limit: number, rootIsStruct
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
       if (item === undefined) return -1;
-      cost += flatSize(item) + 1;
+      cost += boundedFlatSize(item) + 1;
       if (typeof item === "object" && item !== null) {
         const inner = boundedCost(item, levels - 1, limit - cost, false);
         if (inner < 0) return -1;
@@ -165,7 +170,7 @@ function boundedCost(value: unknown, levels: number, limit: number, rootIsStruct
       if (rootIsStruct) continue;
       return -1;
     }
-    cost += flatSize(item) + 1;
+    cost += boundedFlatSize(item) + 1;
     if (typeof item === "object" && item !== null) {
       const inner = boundedCost(item, levels - 1, limit - cost, false);
       if (inner < 0) return -1;
@@ -199,7 +204,8 @@ export class Finisher {
   private readonly bags: BagState[] = [];
   private readonly path: PathSegment[] = [];
   /** `values` containers whose items were all dropped: Relay still prints them as `{}`. */
-  private readonly shells = new WeakSet<object>();
+  // Created on first use: most events have none, and a WeakSet per event is not free.
+  private shells: WeakSet<object> | undefined;
 
   constructor(
     private readonly meta: MetaTree,
@@ -509,7 +515,7 @@ export class Finisher {
     const values = this.visit(before, { k: "array", item }, undefined, depth + 1, true, child);
     this.applyField(container, "values", values, "emptyDeep", { k: "array", item }, child);
     // Relay's parent checks the shallow emptiness of the unpruned list.
-    if (hadItems && container.values === undefined) this.shells.add(container);
+    if (hadItems && container.values === undefined) (this.shells ??= new WeakSet()).add(container);
     this.path.pop();
   }
 
@@ -579,23 +585,21 @@ export class Finisher {
         if (index === undefined) continue;
         const field = def.fields[index] as Field;
         if (field.name !== key) continue;
-        const child = children?.get(key);
-        if (child === undefined) {
-          // Leaves that need nothing: most fields of most events.
-          if (typeof value === "string") {
-            if (
-              value === ""
-                ? field.skip === undefined || field.skip === "null"
-                : field.maxChars === undefined ||
-                  !this.trimming ||
-                  value.length <= field.maxChars + (field.allowance ?? 0)
-            )
-              continue;
-          } else if (typeof value === "number" || typeof value === "boolean") {
+        // Leaves that need nothing: most fields of most events. Outside a budget a leaf's meta
+        // only matters to an empty string that may be skipped.
+        if (typeof value === "string") {
+          if (
+            value === ""
+              ? field.skip === undefined || field.skip === "null"
+              : field.maxChars === undefined ||
+                !this.trimming ||
+                value.length <= field.maxChars + (field.allowance ?? 0)
+          )
             continue;
-          }
+        } else if (typeof value === "number" || typeof value === "boolean") {
+          continue;
         }
-        this.finishField(object, field, value, depth, child);
+        this.finishField(object, field, value, depth, children?.get(key));
       }
       if (node?.children !== undefined) {
         // Fields without a value but with meta print as null.
@@ -658,7 +662,7 @@ export class Finisher {
       ty !== undefined && (ty.k === "array" || ty.k === "object")
         ? pruneMembers(finished, ty.item, childSkip(skip), node)
         : finished;
-    if (skip !== "null" && !annotated(node) && !this.shells.has(value as object)) {
+    if (skip !== "null" && !annotated(node) && !this.shells?.has(value as object)) {
       const structLike = ty !== undefined && (ty.k === "struct" || ty.k === "values");
       const empty =
         skip === "emptyDeep"

@@ -230,19 +230,25 @@ function errorToWire(error: MetaError): unknown {
 /** Relay's `_meta` wire form of a subtree, or undefined when nothing is recorded below it. */
 export function metaNodeToWire(node: MetaNode): Record<string, unknown> | undefined {
   let out: Record<string, unknown> | undefined;
-  if (!node.isInnerEmpty()) {
+  const { errors, remarks } = node;
+  const hasErrors = errors !== undefined && errors.length > 0;
+  if (hasErrors || node.hasOriginal || remarks !== undefined || node.length !== undefined) {
     const inner: Record<string, unknown> = {};
-    if (node.errors !== undefined && node.errors.length > 0) inner.err = node.errors.map(errorToWire);
+    if (hasErrors) inner.err = errors.map(errorToWire);
     if (node.hasOriginal) inner.val = node.original;
-    if (node.remarks !== undefined) inner.rem = node.remarks.map((remark) => [...remark]);
+    if (remarks !== undefined) {
+      const rem: unknown[] = new Array(remarks.length);
+      for (let i = 0; i < remarks.length; i++) rem[i] = (remarks[i] as Remark).slice();
+      inner.rem = rem;
+    }
     if (node.length !== undefined) inner.len = node.length;
     out = { "": inner };
   }
   if (node.children !== undefined) {
-    for (const [key, child] of node.children) {
+    for (const key of node.children.keys()) {
       // A member named "" has no wire form: that key holds the node's own meta.
       if (key === "") continue;
-      const wire = metaNodeToWire(child);
+      const wire = metaNodeToWire(node.children.get(key) as MetaNode);
       if (wire === undefined) continue;
       if (out === undefined) out = {};
       setOwn(out, key, wire);

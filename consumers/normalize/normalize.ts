@@ -127,7 +127,7 @@ export function normalizeEvent(input: unknown, config: NormalizeConfig): Normali
 function complete(event: JsonObject, meta: MetaTree): NormalizedEvent {
   const emitted = collectErrors(event, meta);
   const existing = Array.isArray(event.errors) ? event.errors : [];
-  event.errors = undefined;
+  if (event.errors !== undefined) event.errors = undefined;
   const errors = emitted.length === 0 ? existing : mergeErrors(existing, emitted);
   return { event, errors, meta: metaNodeToWire(meta.root), derived: deriveFields(event) };
 }

@@ -191,9 +191,15 @@ function allowChars(test: (code: number) => boolean): (value: string) => string 
   };
 }
 
+/** `chars` are ASCII, so a scan by UTF-16 unit finds the same first offender as one by code point. */
 function denyChars(chars: string): (value: string) => string | undefined {
+  const codes = [...chars].map((char) => char.charCodeAt(0));
+  if (codes.some((code) => code > 0x7f)) throw new Error("denyChars takes ASCII characters only");
   return (value) => {
-    for (const char of value) if (chars.includes(char)) return char;
+    for (let i = 0; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (code <= 0x7f && codes.includes(code)) return value[i];
+    }
     return undefined;
   };
 }

@@ -48,8 +48,8 @@ function findTag(tags: readonly unknown[], key: string): number {
 /** Moves a top-level field (value and meta) into the tags. */
 function moveIntoTags(event: JsonObject, tags: unknown[], meta: MetaTree, field: string): void {
   const value = event[field];
-  const fieldMeta = meta.take([field]);
-  event[field] = undefined;
+  const fieldMeta = meta.root.children === undefined ? undefined : meta.take([field]);
+  if (value !== undefined) event[field] = undefined;
   if (value === undefined || value === null) return;
   const index = findTag(tags, field);
   if (index >= 0) {

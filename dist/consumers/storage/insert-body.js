@@ -1,1 +1,0 @@
-//# sourceMappingURL=insert-body.js.map

@@ -1,1 +1,0 @@
-//# sourceMappingURL=codec.js.map
