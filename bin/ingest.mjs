@@ -7,21 +7,10 @@
 // through the `prepare` script; after an edit, the next `ingest` rebuilds it (esbuild, about
 // a second) before running, so edited code always wins. Where dist/ cannot be rebuilt (a
 // read-only checkout, a compile error), the sources run through tsx instead, with a notice.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { build, DIST, FINGERPRINT_FILE, sourceFingerprint } from "../scripts/build.mjs";
+import { build, readFingerprint, sourceFingerprint } from "../scripts/build.mjs";
 
 /** Errors a rebuild may meet that running the sources through tsx gets around. */
 const UNBUILDABLE = new Set(["EACCES", "EPERM", "EROFS", "ENOSPC", "ERR_MODULE_NOT_FOUND"]);
-
-function builtFingerprint() {
-  try {
-    return readFileSync(join(DIST, FINGERPRINT_FILE), "utf8").trim();
-  } catch (error) {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  }
-}
 
 /** Rebuilds dist/; the reason it could not, or undefined when it did. */
 async function rebuild() {
@@ -31,14 +20,19 @@ async function rebuild() {
       process.stderr.write(`ingest: sources changed, rebuilt dist/ in ${Math.round(ms)} ms\n`);
     return undefined;
   } catch (error) {
-    // esbuild's compile errors carry their messages in `errors`; tsx reports them again.
-    if (Array.isArray(error.errors)) return `${error.errors.length} compile error(s)`;
+    // esbuild's failures (a syntax error, an unwritable dist/) carry their messages in
+    // `errors`; a syntax error is reported again, in full, by tsx.
+    if (Array.isArray(error.errors)) {
+      const [first] = error.errors;
+      const where = first?.location ? `${first.location.file}:${first.location.line}: ` : "";
+      return `${where}${first?.text ?? "esbuild failed"}`;
+    }
     if (UNBUILDABLE.has(error.code)) return error.message;
     throw error;
   }
 }
 
-const fresh = builtFingerprint() === sourceFingerprint();
+const fresh = readFingerprint() === sourceFingerprint();
 const unbuilt = fresh ? undefined : await rebuild();
 if (unbuilt === undefined) {
   await import("../dist/cli/main.js");

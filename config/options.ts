@@ -608,11 +608,11 @@ export function loadOptions(
 
 /** The README's options table, exactly as README.md carries it (a unit test compares). */
 export function optionsMarkdownTable(): string {
-  const escape = (text: string): string => text.replaceAll("|", "\\|");
+  const escapePipes = (text: string): string => text.replaceAll("|", "\\|");
   const lines = ["| option | environment variable | default | meaning |", "|---|---|---|---|"];
   for (const row of describeOptions()) {
-    const fallback = row.default === "" ? "" : `\`${escape(row.default)}\``;
-    lines.push(`| ${row.name} | \`${row.env}\` | ${fallback} | ${escape(row.help)} |`);
+    const fallback = row.default === "" ? "" : `\`${escapePipes(row.default)}\``;
+    lines.push(`| ${row.name} | \`${row.env}\` | ${fallback} | ${escapePipes(row.help)} |`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -76,6 +76,14 @@ export class MissingProduceAck extends Error {
   }
 }
 
+interface PartitionAck {
+  readonly partition: Partition;
+  readonly baseOffset: number;
+  readonly logAppendTime: number;
+  /** Position of the next record of this request in the partition. */
+  next: number;
+}
+
 interface PendingRecord {
   readonly topic: string;
   readonly bytes: number;
@@ -282,31 +290,37 @@ export class KafkaProducer implements Producer {
   }
 
   private settle(batch: ReadonlyArray<PendingRecord>, response: ReadonlyArray<RecordMetadata>): void {
-    const acks = new Map<Partition, { baseOffset: number; logAppendTime: number }>();
+    // Per topic, per partition index: the ack and the next record's position in it. Looked
+    // up without building a Partition key per record (a string concatenation each).
+    const acks = new Map<string, Map<number, PartitionAck>>();
     for (const meta of response) {
-      acks.set(Partition.of(meta.topicName, meta.partition), {
+      let byIndex = acks.get(meta.topicName);
+      if (!byIndex) {
+        byIndex = new Map();
+        acks.set(meta.topicName, byIndex);
+      }
+      byIndex.set(meta.partition, {
+        partition: Partition.of(meta.topicName, meta.partition),
         baseOffset: Number(meta.baseOffset),
         logAppendTime: Number(meta.logAppendTime),
+        next: 0,
       });
     }
-    const nextIndex = new Map<Partition, number>();
     const producedPerTopic = new Map<string, number>();
     for (const record of batch) {
       const index = record.message.partition ?? this.recorder.get(record.message);
-      const ack = index === undefined ? undefined : acks.get(Partition.of(record.topic, index));
+      const ack = index === undefined ? undefined : acks.get(record.topic)?.get(index);
       if (index === undefined || !ack) {
         record.reject(new MissingProduceAck(Partition.of(record.topic, index ?? -1)));
         continue;
       }
-      const partition = Partition.of(record.topic, index);
-      const position = nextIndex.get(partition) ?? 0;
-      nextIndex.set(partition, position + 1);
+      const position = ack.next++;
       // LogAppendTime topics report the broker's time; CreateTime topics report -1.
       const timestamp = ack.logAppendTime >= 0 ? ack.logAppendTime : Number(record.message.timestamp);
       record.resolve({
         kind: "broker",
         payload: record.payload,
-        partition,
+        partition: ack.partition,
         offset: ack.baseOffset + position,
         timestamp,
       });

@@ -193,22 +193,32 @@ function stacktraceCulprit(frames: readonly unknown[], platform: unknown): strin
   return fallback;
 }
 
+/** Frames of a stack trace that has at least one. */
+function nonEmptyFrames(stacktrace: unknown): unknown[] | undefined {
+  const frames = asArray(asObject(stacktrace)?.frames);
+  return frames !== undefined && frames.length > 0 ? frames : undefined;
+}
+
 function generateCulprit(event: JsonObject): string {
-  const exceptions = (asArray(asObject(event.exception)?.values) ?? []).filter(isObject);
-  let stacktraces: JsonObject[] = [];
-  if (exceptions.length > 0) {
-    if (asObject((exceptions[exceptions.length - 1] as JsonObject).mechanism)?.synthetic === true) return "";
-    for (const exception of exceptions) {
-      const stacktrace = asObject(exception.stacktrace);
-      if ((asArray(stacktrace?.frames)?.length ?? 0) > 0) stacktraces.push(stacktrace as JsonObject);
+  // The frames of the last stack trace that has any: of the exceptions when there are
+  // exceptions, else of the event.
+  let frames: unknown[] | undefined;
+  let lastException: JsonObject | undefined;
+  const values = asArray(asObject(event.exception)?.values);
+  if (values !== undefined) {
+    for (const exception of values) {
+      if (!isObject(exception)) continue;
+      lastException = exception;
+      frames = nonEmptyFrames(exception.stacktrace) ?? frames;
     }
+  }
+  if (lastException !== undefined) {
+    if (asObject(lastException.mechanism)?.synthetic === true) return "";
   } else {
-    const stacktrace = asObject(event.stacktrace);
-    if ((asArray(stacktrace?.frames)?.length ?? 0) > 0) stacktraces = [stacktrace as JsonObject];
+    frames = nonEmptyFrames(event.stacktrace);
   }
   let culprit: string | undefined;
-  const last = stacktraces[stacktraces.length - 1];
-  if (last !== undefined) culprit = stacktraceCulprit(asArray(last.frames) ?? [], event.platform);
+  if (frames !== undefined) culprit = stacktraceCulprit(frames, event.platform);
   if (!culprit && event.request !== undefined) {
     const url = asObject(event.request)?.url;
     if (typeof url === "string") culprit = url;

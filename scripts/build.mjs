@@ -11,7 +11,17 @@
 // bin/ingest.mjs runs dist/ only when dist/.fingerprint matches sourceFingerprint() now:
 // any edited, added, removed or touched source file sends it back to the sources (tsx).
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -83,6 +93,16 @@ export function sourceFingerprint() {
   return hash.digest("hex");
 }
 
+/** The fingerprint dist/ was built from; undefined when there is no build. */
+export function readFingerprint() {
+  try {
+    return readFileSync(join(DIST, FINGERPRINT_FILE), "utf8").trim();
+  } catch (error) {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
 function rewriteTsSpecifier(specifier) {
   return specifier.endsWith(".ts") ? `${specifier.slice(0, -3)}.js` : specifier;
 }
@@ -120,15 +140,17 @@ async function compile(esbuild, entryPoints, outdir, logLevel) {
         name: "module-urls",
         setup(build) {
           build.onLoad({ filter: /\.ts$/ }, async (args) => {
-            const { readFile } = await import("node:fs/promises");
             const text = await readFile(args.path, "utf8");
-            return {
-              contents: text.replace(
-                MODULE_URL,
-                (_, q, path) => `new URL(${q}${path}.js${q}, import.meta.url)`,
-              ),
-              loader: "ts",
-            };
+            const contents = text.replace(
+              MODULE_URL,
+              (_, q, path) => `new URL(${q}${path}.js${q}, import.meta.url)`,
+            );
+            // Any other spelling (a template, a variable) would load a .ts file from dist/.
+            const left = /new URL\([^)]*\.ts\b/.exec(contents);
+            if (left !== null) {
+              return { errors: [{ text: `a module URL the build cannot rewrite to .js: ${left[0]}` }] };
+            }
+            return { contents, loader: "ts" };
           });
         },
       },
@@ -178,6 +200,12 @@ export async function build({ logLevel = "warning" } = {}) {
     else writeFileSync(target, replacement);
   }
   writeFileSync(join(next, FINGERPRINT_FILE), `${fingerprint}\n`);
+  if (readFingerprint() === fingerprint) {
+    // Launchers started together after an edit each build; the first one's dist/ stays, so
+    // a process already running it never sees dist/ missing between two renames.
+    rmSync(next, { recursive: true, force: true });
+    return { fingerprint, files: code.length, copied: copied.length, ms: performance.now() - started };
+  }
   // Swapped in whole with two renames: a process starting meanwhile (or a running one
   // loading a worker module late) sees the old dist/ or the new one, never a half-built one.
   const old = `${DIST}.old-${process.pid}`;
@@ -198,7 +226,11 @@ export async function build({ logLevel = "warning" } = {}) {
 }
 
 if (process.argv[1] !== undefined && relative(process.argv[1], fileURLToPath(import.meta.url)) === "") {
-  const { files, copied, ms } = await build();
+  const { files, copied, ms } = await build().catch((error) => {
+    // esbuild printed its errors already (file, line, excerpt): no stack trace on top.
+    if (!Array.isArray(error.errors)) throw error;
+    process.exit(1);
+  });
   console.error(
     `build: ${files} modules and ${copied} data files to ${relative(ROOT, DIST)}/ in ${Math.round(ms)} ms`,
   );

@@ -343,12 +343,15 @@ export function ensureTraceContext(event: JsonObject, meta: MetaTree): void {
     contexts = {};
     event.contexts = contexts;
   }
-  let trace = asObject(contexts.trace);
+  const trace = asObject(contexts.trace);
   if (trace === undefined || trace.type !== "trace") {
     // Most events carry no meta at all: nothing to detach then.
     if (meta.root.children !== undefined) meta.remove(["contexts", "trace"]);
-    trace = { status: "unknown", type: "trace" };
-    contexts.trace = trace;
+    // Built directly in its final key order (the common case: the SDK sent no trace context).
+    contexts.trace = { trace_id: eventId, span_id: eventId.slice(0, 16), status: "unknown", type: "trace" };
+    meta.addRemark(["contexts", "trace", "trace_id"], ["trace_id.missing", "s"]);
+    meta.addRemark(["contexts", "trace", "span_id"], ["span_id.missing", "s"]);
+    return;
   }
   if (trace.trace_id === undefined) {
     trace.trace_id = eventId;

@@ -126,6 +126,9 @@ export function shortenLogger(logger: string, meta: MetaTree): string {
   return `*${kept.join("")}`;
 }
 
+/** Fields whose value comes from the config. */
+const CONFIG_FIELDS = ["type", "project", "key_id", "version", "grouping_config"] as const;
+
 /** N23. */
 export function normalizeDefaultAttributes(event: JsonObject, meta: MetaTree, config: NormalizeConfig): void {
   const type = inferEventType(event);
@@ -139,7 +142,7 @@ export function normalizeDefaultAttributes(event: JsonObject, meta: MetaTree, co
   // These are the config's values now, whatever the client sent and whatever was wrong with it.
   const rootChildren = meta.root.children;
   if (rootChildren !== undefined)
-    for (const key of ["type", "project", "key_id", "version", "grouping_config"]) rootChildren.delete(key);
+    for (const key of CONFIG_FIELDS) rootChildren.delete(key);
 
   if (typeof event.platform === "string" && !VALID_PLATFORMS.has(event.platform)) {
     meta.at(["platform"]).setOriginal(event.platform);

@@ -515,7 +515,10 @@ export class Finisher {
     const values = this.visit(before, { k: "array", item }, undefined, depth + 1, true, child);
     this.applyField(container, "values", values, "emptyDeep", { k: "array", item }, child);
     // Relay's parent checks the shallow emptiness of the unpruned list.
-    if (hadItems && container.values === undefined) (this.shells ??= new WeakSet()).add(container);
+    if (hadItems && container.values === undefined) {
+      this.shells ??= new WeakSet();
+      this.shells.add(container);
+    }
     this.path.pop();
   }
 
@@ -530,7 +533,9 @@ export class Finisher {
       const bag = contextBag(type);
       const budgeted =
         this.trimming &&
-        !(this.bags.length === 0 && fitsBag(context, def === undefined ? 0 : structSlack(def), bag, undefined));
+        !(
+          this.bags.length === 0 && fitsBag(context, def === undefined ? 0 : structSlack(def), bag, undefined)
+        );
       if (budgeted) this.bags.push({ maxDepth: bag.depth, at: depth + 1, remaining: bag.bytes });
       if (def !== undefined) this.finishStruct(context, def, depth + 1, child);
       else this.finishOtherContext(context, depth + 1, child);

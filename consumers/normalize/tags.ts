@@ -68,7 +68,13 @@ export function normalizeEventTags(event: JsonObject, meta: MetaTree): void {
     event.tags = tags;
   }
   const list = tags as unknown[];
+  if (list.length > 0) checkTags(event, list, meta);
+  moveIntoTags(event, event.tags as unknown[], meta, "server_name");
+  moveIntoTags(event, event.tags as unknown[], meta, "site");
+}
 
+/** Environment tag, reserved keys, duplicates, then empty or over-long parts. */
+function checkTags(event: JsonObject, list: unknown[], meta: MetaTree): void {
   const envIndex = findTag(list, "environment");
   const kept: unknown[] = [];
   const mapping: number[] = new Array(list.length).fill(-1);
@@ -101,7 +107,4 @@ export function normalizeEventTags(event: JsonObject, meta: MetaTree): void {
     checkPart(entry, 0, meta, ["tags", i]);
     checkPart(entry, 1, meta, ["tags", i]);
   }
-
-  moveIntoTags(event, kept, meta, "server_name");
-  moveIntoTags(event, kept, meta, "site");
 }

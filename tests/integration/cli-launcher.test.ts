@@ -3,6 +3,7 @@ import {
   cpSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -120,6 +121,19 @@ describe("bin/ingest.mjs", () => {
     expect(fingerprint()).not.toBe(before);
   });
 
+  it("launchers starting together after an edit all rebuild safely and run the edit", async () => {
+    editSource("cli/program.ts", "edited description", "edited again");
+    const results = await Promise.all([1, 2, 3, 4].map(() => ingest("--help")));
+    for (const result of results) {
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toBe("");
+      expect(result.stdout).toContain("edited again");
+    }
+    expect(distProgram()).toContain("edited again");
+    expect(readdirSync(copy).filter((name) => name.startsWith("dist."))).toEqual([]);
+    editSource("cli/program.ts", "edited again", "edited description");
+  });
+
   it("treats a source restored with an older mtime as a change", async () => {
     writeFileSync(join(copy, "dist/cli/program.js"), distProgram().replace("edited description", "stale"));
     utimesSync(join(copy, "cli/usage.ts"), new Date(2001, 0, 1), new Date(2001, 0, 1));
@@ -136,7 +150,7 @@ describe("bin/ingest.mjs", () => {
       const result = await ingest("--help");
       expect(result.code).not.toBe(0);
       expect(result.stderr).toMatch(
-        /^ingest: cannot build dist\/ \(1 compile error\(s\)\); running the TypeScript sources through tsx\n/,
+        /^ingest: cannot build dist\/ \(cli\/usage\.ts:\d+: Unexpected ";"\); running the TypeScript sources through tsx\n/,
       );
       // tsx met the same broken file: the sources ran, not the previous dist/.
       expect(result.stderr).toContain("usage.ts");
