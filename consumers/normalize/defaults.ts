@@ -96,6 +96,8 @@ export function sdkFromClient(client: string): JsonObject | undefined {
  * The remark lands on the event root, as in Relay.
  */
 export function shortenLogger(logger: string, meta: MetaTree): string {
+  // Most loggers are short and unpadded: no need to count characters.
+  if (logger.length <= MAX_LOGGER_CHARS && logger.trim() === logger) return logger;
   const originalLength = charCount(logger);
   const trimmed = logger.trim();
   const trimmedLength = charCount(trimmed);
@@ -141,8 +143,7 @@ export function normalizeDefaultAttributes(event: JsonObject, meta: MetaTree, co
       config.groupingConfig === undefined ? undefined : groupingConfigValue(config.groupingConfig);
   // These are the config's values now, whatever the client sent and whatever was wrong with it.
   const rootChildren = meta.root.children;
-  if (rootChildren !== undefined)
-    for (const key of CONFIG_FIELDS) rootChildren.delete(key);
+  if (rootChildren !== undefined) for (const key of CONFIG_FIELDS) rootChildren.delete(key);
 
   if (typeof event.platform === "string" && !VALID_PLATFORMS.has(event.platform)) {
     meta.at(["platform"]).setOriginal(event.platform);

@@ -191,16 +191,21 @@ function allowChars(test: (code: number) => boolean): (value: string) => string 
   };
 }
 
-/** `chars` are ASCII, so a scan by UTF-16 unit finds the same first offender as one by code point. */
+/**
+ * `chars` are ASCII, so the first offender by UTF-16 unit is the first by code point; the
+ * engine's `indexOf` finds it much faster than a loop over the value.
+ */
 function denyChars(chars: string): (value: string) => string | undefined {
-  const codes = [...chars].map((char) => char.charCodeAt(0));
-  if (codes.some((code) => code > 0x7f)) throw new Error("denyChars takes ASCII characters only");
+  const list = [...chars];
+  if (list.some((char) => char.charCodeAt(0) > 0x7f))
+    throw new Error("denyChars takes ASCII characters only");
   return (value) => {
-    for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
-      if (code <= 0x7f && codes.includes(code)) return value[i];
+    let first = -1;
+    for (const char of list) {
+      const at = value.indexOf(char);
+      if (at >= 0 && (first < 0 || at < first)) first = at;
     }
-    return undefined;
+    return first < 0 ? undefined : value[first];
   };
 }
 
