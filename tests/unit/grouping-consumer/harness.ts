@@ -25,20 +25,13 @@ import { normalizeConfigFromOptions } from "../../../consumers/normalize/config.
 import { isRejected, normalizeEvent, toStoredEvent } from "../../../consumers/normalize/normalize.ts";
 import { silentLogger } from "../../../observability/logger.ts";
 import { createMetrics, type Metrics } from "../../../observability/metrics.ts";
-import {
-  DeadLetterQueue,
-  deadLetterConfig,
-  type KafkaPayload,
-  Partition,
-  StreamProcessor,
-  streamProcessorConfig,
-  systemClock,
-} from "../../../pipelines/index.ts";
+import { type KafkaPayload, Partition, systemClock } from "../../../pipelines/index.ts";
 import { MemoryBroker } from "../../../producers/memory-broker.ts";
 import type { AvroCodec } from "../../../schemas/avro/codec.ts";
 import type { EventNormalizedRecord } from "../../../schemas/avro/types.ts";
 import { parseEventStreamMessage } from "../../../schemas/eventstream/codec.ts";
 import type { InsertMessage } from "../../../schemas/eventstream/types.ts";
+import { type RunningChain, runChain } from "../../helpers/consumer-chain.ts";
 
 // The grouping chain under a StreamProcessor over the in-memory broker, with the in-process
 // stores (or faulty wrappers of them), as `ingest dev` runs it. Input records are built the
@@ -319,14 +312,7 @@ export async function testDeps(overrides: Partial<GroupingDeps> = {}): Promise<G
   };
 }
 
-export interface RunningConsumer {
-  readonly processor: StreamProcessor;
-  readonly consumer: MemoryConsumer;
-  readonly metrics: Metrics;
-  readonly done: Promise<void>;
-  stop(): Promise<void>;
-  kill(): Promise<void>;
-}
+export type RunningConsumer = RunningChain<MemoryConsumer>;
 
 export function startConsumer(
   broker: MemoryBroker,
@@ -344,49 +330,18 @@ export function startConsumer(
     metrics,
     logger,
   };
-  const dlq = new DeadLetterQueue(
-    broker.producer({ name: "dlq" }),
-    deadLetterConfig(options, { topic: INPUT_DLQ, consumer: settings.name }),
+  return runChain({
+    consumer: new MemoryConsumer(broker, settings.groupId),
+    factory: buildGroupingStrategy(context, deps),
+    settings,
+    options,
+    dlqProducerFactory: broker.producerFactory(),
     metrics,
     logger,
-  );
-  const consumer = new MemoryConsumer(broker, settings.groupId);
-  const processor = new StreamProcessor(
-    {
-      consumer,
-      factory: buildGroupingStrategy(context, deps),
-      metrics,
-      logger,
-      dlq,
-    },
-    { ...streamProcessorConfig(options, { name: settings.name, topic: INPUT }), pollTimeoutMs: 5 },
-  );
-  const done = processor.run();
-  done.catch(() => {});
-  return {
-    processor,
-    consumer,
-    metrics,
-    done,
-    async stop() {
-      processor.signalShutdown();
-      await done;
-    },
-    async kill() {
-      processor.signalShutdown();
-      processor.signalShutdown();
-      await done;
-    },
-  };
+  });
 }
 
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { waitFor } from "../../helpers/wait.ts";
 
 export async function metricValue(
   metrics: Metrics,
