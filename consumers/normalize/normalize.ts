@@ -12,7 +12,7 @@ import {
   normalizeMeasurements,
   normalizePlatformAndLevel,
 } from "./defaults.ts";
-import { type DerivedFields, deriveFields } from "./derived.ts";
+import { type DerivedFields, deriveFields } from "../../schemas/event-derived.ts";
 import { collectErrors, mergeErrors } from "./emit.ts";
 import { normalizeExceptions, normalizeMechanisms } from "./exceptions.ts";
 import { Finisher, inSchemaOrder } from "./finalize.ts";
@@ -34,7 +34,7 @@ import {
 import { normalizeIpAddresses, normalizeNelReport, normalizeSecurityReport, normalizeUser } from "./user.ts";
 import { normalizeUserAgent } from "./user-agent.ts";
 
-export type { DerivedFields } from "./derived.ts";
+export type { DerivedFields } from "../../schemas/event-derived.ts";
 export type { EventProcessingError } from "./emit.ts";
 export type { Rejection, RejectReason } from "./timestamps.ts";
 
