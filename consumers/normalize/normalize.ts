@@ -3,6 +3,7 @@
 // (N4–N28), trimming (F1), errors (F3), and Sentry's derived fields (S1–S4). No I/O and no
 // clock: the received time, client IP and SDK string come in the config.
 
+import { type DerivedFields, deriveFields } from "../../schemas/event-derived.ts";
 import type { NormalizeConfig } from "./config.ts";
 import { ensureTraceContext, normalizeContexts } from "./contexts.ts";
 import {
@@ -12,7 +13,6 @@ import {
   normalizeMeasurements,
   normalizePlatformAndLevel,
 } from "./defaults.ts";
-import { type DerivedFields, deriveFields } from "../../schemas/event-derived.ts";
 import { collectErrors, mergeErrors } from "./emit.ts";
 import { normalizeExceptions, normalizeMechanisms } from "./exceptions.ts";
 import { Finisher, inSchemaOrder } from "./finalize.ts";
