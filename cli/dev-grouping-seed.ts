@@ -2,7 +2,11 @@ import type Database from "better-sqlite3";
 import type { ConsumerDefinition } from "../consumers/definition.ts";
 import type { GroupingDeps } from "../consumers/grouping/build-strategy.ts";
 import type { GroupRow } from "../consumers/grouping/group-store.ts";
-import { type GroupRecordSource, rebuildGroupingState } from "../consumers/grouping/rebuild.ts";
+import {
+  type GroupRecordSource,
+  groupRowFromStored,
+  rebuildGroupingState,
+} from "../consumers/grouping/rebuild.ts";
 import { migrateSqlite } from "../consumers/storage/migrations/sqlite.ts";
 import { openSqliteDatabase } from "../consumers/storage/sqlite-sink.ts";
 
@@ -47,19 +51,7 @@ export class SqliteGroupRecordSource implements GroupRecordSource {
     for (;;) {
       const rows = page.all(projectId, after, GROUPS_PAGE);
       if (rows.length === 0) return;
-      yield rows.map((row): GroupRow => {
-        const hashes = JSON.parse(row.hashes) as string[];
-        return {
-          groupId: row.group_id,
-          firstSeen: row.first_seen,
-          lastSeen: row.last_seen,
-          timesSeen: row.times_seen,
-          title: row.title,
-          culprit: row.culprit,
-          level: row.level,
-          hashes: hashes.includes(row.primary_hash) ? hashes : [row.primary_hash, ...hashes],
-        };
-      });
+      yield rows.map((row) => groupRowFromStored({ ...row, hashes: JSON.parse(row.hashes) as string[] }));
       after = rows[rows.length - 1]!.group_id;
       if (rows.length < GROUPS_PAGE) return;
     }

@@ -7,6 +7,7 @@ import type { GroupRow } from "../../consumers/grouping/group-store.ts";
 import { RedisGroupStore } from "../../consumers/grouping/group-store-redis.ts";
 import {
   type GroupRecordSource,
+  groupRowFromStored,
   type ProjectRebuild,
   RebuildRefusedError,
   type RebuildReport,
@@ -124,19 +125,7 @@ export class ClickHouseGroupRecordSource implements GroupRecordSource {
         ].join("\n"),
       );
       if (rows.length === 0) return;
-      const page = rows.map((json): GroupRow => {
-        const row = toGroupRow(json);
-        return {
-          groupId: row.group_id,
-          firstSeen: row.first_seen,
-          lastSeen: row.last_seen,
-          timesSeen: row.times_seen,
-          title: row.title,
-          culprit: row.culprit,
-          level: row.level,
-          hashes: row.hashes.includes(row.primary_hash) ? row.hashes : [row.primary_hash, ...row.hashes],
-        };
-      });
+      const page = rows.map((json) => groupRowFromStored(toGroupRow(json)));
       yield page;
       after = page[page.length - 1]!.groupId;
       if (rows.length < GROUPS_PAGE) return;

@@ -44,6 +44,35 @@ export interface GroupRecordSource {
 }
 
 /** Removes the grouping keys (hashes, groups, markers, environments) of every project. */
+/** A `groups` row as storage keeps it (ClickHouse or the dev SQLite file), decoded. */
+export interface StoredGroupRecord {
+  readonly group_id: number;
+  readonly first_seen: number;
+  readonly last_seen: number;
+  readonly times_seen: number;
+  readonly title: string;
+  readonly culprit: string;
+  readonly level: string;
+  readonly primary_hash: string;
+  readonly hashes: ReadonlyArray<string>;
+}
+
+/** The restore form of a stored group: its primary hash is always among its hashes. */
+export function groupRowFromStored(record: StoredGroupRecord): GroupRow {
+  return {
+    groupId: record.group_id,
+    firstSeen: record.first_seen,
+    lastSeen: record.last_seen,
+    timesSeen: record.times_seen,
+    title: record.title,
+    culprit: record.culprit,
+    level: record.level,
+    hashes: record.hashes.includes(record.primary_hash)
+      ? record.hashes
+      : [record.primary_hash, ...record.hashes],
+  };
+}
+
 export interface GroupingStateClearer {
   clearAll(): Promise<number>;
 }
